@@ -1,0 +1,128 @@
+// The operator's source of truth: an append-only, crash-safe log of protobuf events in RocksDB.
+//
+// Writers: one process at a time (RocksDB's LOCK); inside it, any number of threads. Concurrent
+// appends are merged by group commit: the first waiting appender becomes the leader, writes every
+// queued append as ONE WriteBatch with ONE WAL sync, and tells each appender its own sequences.
+//
+// Readers in other processes (scaleioctl) open the same directory read-only as a RocksDB secondary
+// instance and call catch_up() to see what the writer appended since.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+#include <rocksdb/db.h>
+#include <rocksdb/env.h>
+
+#include "core/event_store.h"
+
+namespace scaleio::eventlog {
+
+struct EventLogOptions {
+  // Sync the WAL on every append (group commit shares one sync among concurrent appenders).
+  bool sync = true;
+  // Timestamps of events appended without one.
+  const Clock* clock = &SystemClock::instance();
+  // For fault injection in tests (a full disk, ...); null = the default environment.
+  rocksdb::Env* env = nullptr;
+  // Snapshots kept per projection; older ones are deleted when a new one is saved.
+  size_t snapshots_kept = 2;
+};
+
+class RocksEventLog final : public EventStore {
+ public:
+  // The on-disk layout version this build writes and reads. A log with a higher version was
+  // written by a newer build and is refused rather than misread.
+  static constexpr uint32_t kFormatVersion = 1;
+
+  // Opens (creating it, mode 0700, when missing) the log at `path` for writing.
+  static Result<std::unique_ptr<RocksEventLog>> open(const std::string& path,
+                                                     EventLogOptions options = {});
+  // Opens an existing log read-only; works while another process writes it.
+  static Result<std::unique_ptr<RocksEventLog>> open_read_only(const std::string& path,
+                                                               EventLogOptions options = {});
+
+  ~RocksEventLog() override;
+  RocksEventLog(const RocksEventLog&) = delete;
+  RocksEventLog& operator=(const RocksEventLog&) = delete;
+
+  Result<AppendResult> append(std::string_view stream, ExpectedVersion expected,
+                              std::vector<Envelope> events) override;
+  uint64_t last_sequence() const override { return last_committed_.load(); }
+  Result<uint64_t> stream_version(std::string_view stream) const override;
+  Result<std::vector<Envelope>> read(uint64_t from_sequence, size_t max_events) const override;
+  Result<std::vector<Envelope>> read_stream(std::string_view stream, uint64_t from_version,
+                                            size_t max_events) const override;
+  Result<std::vector<Envelope>> read_type(std::string_view event_type, uint64_t from_sequence,
+                                          size_t max_events) const override;
+  Status scan(uint64_t from_sequence, uint64_t to_sequence,
+              const EventVisitor& visit) const override;
+  // The subscription must not outlive the log; after close() it reports an error.
+  std::unique_ptr<EventSubscription> subscribe(uint64_t from_sequence) override;
+  Status save_snapshot(std::string_view projection, const Snapshot& snapshot) override;
+  Result<std::optional<Snapshot>> latest_snapshot(std::string_view projection) const override;
+
+  // Read-only instances: pick up what the writer appended since open or the last catch_up().
+  Status catch_up();
+  // Waits (up to `wait`) until an event with sequence >= `sequence` is durable; returns the last
+  // durable sequence, which is below `sequence` on timeout. Errors once the log is closed.
+  Result<uint64_t> wait_for_sequence(uint64_t sequence, Clock::Duration wait);
+  // Wakes every waiting subscriber with an error; further appends fail.
+  void close();
+
+  bool read_only() const { return read_only_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  struct PendingAppend;
+  RocksEventLog(std::string path, EventLogOptions options, bool read_only);
+
+  Status open_db(const std::string& secondary_path);
+  Status check_format();
+  Status load_last_sequence();
+  void commit_group(std::deque<PendingAppend*>& group);
+  Status recover_after_write_error();
+  Status probe_writable() const;
+  Status unusable() const;
+  Result<uint64_t> stream_version_from_db(std::string_view stream) const;
+  Status decode(std::string_view bytes, uint64_t sequence, Envelope* out) const;
+
+  const std::string path_;
+  const EventLogOptions options_;
+  const bool read_only_;
+  std::string secondary_path_;  // read-only instances: RocksDB's scratch directory
+
+  // Shared by every use of db_; exclusive only while the leader reopens it after a write error.
+  mutable std::shared_mutex db_mu_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* events_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* streams_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* types_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* snapshots_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
+
+  // Group commit. queue_ and leader_active_ are guarded by append_mu_; the leader alone touches
+  // next_sequence_, stream_versions_ and needs_resume_.
+  std::mutex append_mu_;
+  std::condition_variable append_cv_;
+  std::deque<PendingAppend*> queue_;
+  bool leader_active_ = false;
+  uint64_t next_sequence_ = 1;
+  std::unordered_map<std::string, uint64_t> stream_versions_;
+  bool needs_resume_ = false;
+
+  // Durable progress, for readers and subscribers.
+  std::atomic<uint64_t> last_committed_{0};
+  std::atomic<bool> closed_{false};
+  mutable std::mutex commit_mu_;
+  std::condition_variable commit_cv_;
+};
+
+}  // namespace scaleio::eventlog
