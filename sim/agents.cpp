@@ -1,0 +1,53 @@
+#include "sim/agents.h"
+
+#include <set>
+
+namespace scaleio::sim {
+
+std::string agent_state_name(AgentState state) {
+  switch (state) {
+    case AgentState::kUp:
+      return "up";
+    case AgentState::kDown:
+      return "down";
+    case AgentState::kPartitioned:
+      return "partitioned";
+  }
+  return "unknown";
+}
+
+bool is_terminal_state(const std::string& state) {
+  static const std::set<std::string> kTerminal = {
+      "TASK_FINISHED", "TASK_FAILED",   "TASK_KILLED", "TASK_LOST",
+      "TASK_ERROR",    "TASK_DROPPED",  "TASK_GONE",   "TASK_GONE_BY_OPERATOR"};
+  return kTerminal.count(state) > 0;
+}
+
+Agent* AgentWorld::find_agent(const std::string& hostname) {
+  auto it = agents.find(hostname);
+  return it == agents.end() ? nullptr : &it->second;
+}
+
+Agent* AgentWorld::find_agent_by_id(const std::string& agent_id) {
+  for (auto& [_, agent] : agents) {
+    if (agent.id == agent_id) return &agent;
+  }
+  return nullptr;
+}
+
+Task* AgentWorld::find_task(const std::string& framework_id, const std::string& task_id) {
+  auto it = tasks.find(task_key(framework_id, task_id));
+  return it == tasks.end() ? nullptr : &it->second;
+}
+
+Resources AgentWorld::used_on(const std::string& hostname) const {
+  Resources used;
+  for (const auto& [_, task] : tasks) {
+    // A task holds its resources until it is terminal; an unreachable task still does, since the
+    // agent may come back with it.
+    if (task.hostname == hostname && !is_terminal_state(task.state)) used += task.resources;
+  }
+  return used;
+}
+
+}  // namespace scaleio::sim
