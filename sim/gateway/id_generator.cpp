@@ -1,0 +1,22 @@
+#include "sim/gateway/id_generator.h"
+
+#include <cstdio>
+
+namespace scaleio::sim {
+
+std::string IdGenerator::to_hex16(uint64_t value) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(value));
+  return buf;
+}
+
+std::string IdGenerator::next() {
+  for (;;) {
+    const uint64_t value = rng_();
+    if (value == 0) continue;  // "0000000000000000" means "unset" to clients
+    std::string id = to_hex16(value);
+    if (issued_.insert(id).second) return id;
+  }
+}
+
+}  // namespace scaleio::sim
