@@ -10,6 +10,7 @@
 #include <system_error>
 #include <thread>
 
+#include <google/protobuf/arena.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
@@ -82,6 +83,7 @@ struct RocksEventLog::PendingAppend {
   std::vector<Envelope>* events = nullptr;
   Result<AppendResult> result = internal_error("append not processed");
   bool done = false;
+  std::condition_variable wake;  // guarded by append_mu_
 };
 
 RocksEventLog::RocksEventLog(std::string path, EventLogOptions options, bool read_only)
@@ -259,29 +261,32 @@ Result<AppendResult> RocksEventLog::append(std::string_view stream, ExpectedVers
   mine.events = &events;
 
   std::unique_lock lock(append_mu_);
+  if (closed_) return unavailable("event log at " + path_ + " is closed");
   queue_.push_back(&mine);
   while (!mine.done) {
+    if (leader_active_) {
+      // Woken individually: when our group is durable, or to lead the next group.
+      mine.wake.wait(lock);
+      continue;
+    }
     if (closed_) {
-      // Only reachable while queued behind no leader: take ourselves out and fail.
-      auto it = std::find(queue_.begin(), queue_.end(), &mine);
-      if (it != queue_.end()) {
-        queue_.erase(it);
-        return unavailable("event log at " + path_ + " is closed");
-      }
+      queue_.erase(std::find(queue_.begin(), queue_.end(), &mine));
+      if (!queue_.empty()) queue_.front()->wake.notify_one();
+      return unavailable("event log at " + path_ + " is closed");
     }
-    if (!leader_active_) {
-      leader_active_ = true;
-      std::deque<PendingAppend*> group;
-      group.swap(queue_);
-      lock.unlock();
-      commit_group(group);
-      lock.lock();
-      for (auto* p : group) p->done = true;
-      leader_active_ = false;
-      append_cv_.notify_all();
-    } else {
-      append_cv_.wait(lock);
+    leader_active_ = true;
+    std::deque<PendingAppend*> group;
+    group.swap(queue_);
+    lock.unlock();
+    commit_group(group);
+    lock.lock();
+    leader_active_ = false;
+    for (auto* p : group) {
+      p->done = true;
+      if (p != &mine) p->wake.notify_one();
     }
+    // Whoever queued meanwhile leads the next group: wake just one of them.
+    if (!queue_.empty()) queue_.front()->wake.notify_one();
   }
   return std::move(mine.result);
 }
@@ -469,7 +474,12 @@ Status RocksEventLog::scan(uint64_t from_sequence, uint64_t to_sequence,
   ro.readahead_size = 2 << 20;
   ro.fill_cache = to_sequence - from_sequence < 10'000;  // a full replay would evict everything
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_cf_));
-  Envelope event;
+  // Events are decoded into an arena that is reset every few thousand events: replaying millions
+  // of events would otherwise spend most of its time in malloc and free (Clear() frees the oneof
+  // payload of every event).
+  constexpr int kEventsPerArena = 4096;
+  google::protobuf::Arena arena;
+  int in_arena = 0;
   uint64_t expected = from_sequence;
   for (it->Seek(keys::sequence_key(from_sequence)); it->Valid(); it->Next()) {
     uint64_t seq = keys::get_be64(it->key().ToStringView());
@@ -478,10 +488,14 @@ Status RocksEventLog::scan(uint64_t from_sequence, uint64_t to_sequence,
                        " (next found: " + std::to_string(seq) +
                        "). The log is damaged: restore the directory from a backup");
     }
-    event.Clear();
-    if (Status s = decode(it->value().ToStringView(), seq, &event); !s.ok()) return s;
+    if (++in_arena == kEventsPerArena) {
+      arena.Reset();
+      in_arena = 0;
+    }
+    Envelope* event = google::protobuf::Arena::CreateMessage<Envelope>(&arena);
+    if (Status s = decode(it->value().ToStringView(), seq, event); !s.ok()) return s;
     ++expected;
-    if (!visit(event)) return Status();
+    if (!visit(*event)) return Status();
   }
   if (!it->status().ok()) return from_rocks(it->status(), "cannot read", path_);
   if (expected <= to_sequence) {
@@ -614,7 +628,7 @@ void RocksEventLog::close() {
   }
   commit_cv_.notify_all();
   std::lock_guard g(append_mu_);
-  append_cv_.notify_all();
+  for (auto* p : queue_) p->wake.notify_one();
 }
 
 Status RocksEventLog::save_snapshot(std::string_view projection, const Snapshot& snapshot) {

@@ -108,10 +108,10 @@ class RocksEventLog final : public EventStore {
   rocksdb::ColumnFamilyHandle* snapshots_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
 
-  // Group commit. queue_ and leader_active_ are guarded by append_mu_; the leader alone touches
+  // Group commit. queue_ and leader_active_ are guarded by append_mu_; waiters sleep on their own
+  // condition variable so that a finished group wakes only its members. The leader alone touches
   // next_sequence_, stream_versions_ and needs_resume_.
   std::mutex append_mu_;
-  std::condition_variable append_cv_;
   std::deque<PendingAppend*> queue_;
   bool leader_active_ = false;
   uint64_t next_sequence_ = 1;
