@@ -75,13 +75,26 @@ Capacity ScaleioWorld::device_capacity(const std::string& device_id) const {
     if (!device.testing) c.failed_kb = device.capacity_kb;
     return c;
   }
+  // Shares by cumulative capacity in id order, so the devices' figures add up exactly to the
+  // pool's (no rounding drift when a client sums them).
+  int64_t before = 0;
+  for (const auto& [id, other] : devices_) {
+    if (id == device_id) break;
+    if (other.storage_pool_id == device.storage_pool_id && device_usable(other)) {
+      before += other.capacity_kb;
+    }
+  }
+  const int64_t through = before + device.capacity_kb;
   const Capacity pool = pool_capacity(device.storage_pool_id);
+  auto part = [&](int64_t total) {
+    return share(total, through, pool.max_kb) - share(total, before, pool.max_kb);
+  };
   c.max_kb = device.capacity_kb;
-  c.spare_kb = share(pool.spare_kb, c.max_kb, pool.max_kb);
-  c.in_use_kb = share(pool.in_use_kb, c.max_kb, pool.max_kb);
-  c.thick_in_use_kb = share(pool.thick_in_use_kb, c.max_kb, pool.max_kb);
-  c.thin_in_use_kb = share(pool.thin_in_use_kb, c.max_kb, pool.max_kb);
-  c.thin_allocated_kb = share(pool.thin_allocated_kb, c.max_kb, pool.max_kb);
+  c.spare_kb = part(pool.spare_kb);
+  c.in_use_kb = part(pool.in_use_kb);
+  c.thick_in_use_kb = part(pool.thick_in_use_kb);
+  c.thin_in_use_kb = part(pool.thin_in_use_kb);
+  c.thin_allocated_kb = part(pool.thin_allocated_kb);
   c.unused_kb = std::max<int64_t>(0, c.max_kb - c.spare_kb - c.in_use_kb);
   return c;
 }

@@ -29,8 +29,9 @@ struct GatewayFixture {
 
   HttpResponse call(http::verb verb, const std::string& target, const std::string& body = "");
   HttpResponse get(const std::string& target) { return call(http::verb::get, target); }
+  // A null body (from a bare `{}` argument) is sent as {} like real clients do.
   HttpResponse post(const std::string& target, const json& body) {
-    return call(http::verb::post, target, body.dump());
+    return call(http::verb::post, target, body.is_null() ? "{}" : body.dump());
   }
   std::string login();  // logs in with the configured credentials; returns the token
   static json body_of(const HttpResponse& response);
