@@ -1,5 +1,6 @@
 #include "sim/gateway/id_generator.h"
 
+#include <cctype>
 #include <cstdio>
 
 namespace scaleio::sim {
@@ -17,6 +18,16 @@ std::string IdGenerator::next() {
     std::string id = to_hex16(value);
     if (issued_.insert(id).second) return id;
   }
+}
+
+std::string IdGenerator::guid() {
+  const std::string hex = to_hex16(rng_()) + to_hex16(rng_());
+  std::string out;
+  for (size_t i = 0; i < hex.size(); ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i])));
+  }
+  return out;
 }
 
 }  // namespace scaleio::sim

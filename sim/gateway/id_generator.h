@@ -16,6 +16,9 @@ class IdGenerator {
   // A fresh id never handed out before by this generator (and never the all-zero "unset" id).
   std::string next();
 
+  // An SDC GUID: "1A2B3C4D-5E6F-7081-92A3-B4C5D6E7F809".
+  std::string guid();
+
   static std::string to_hex16(uint64_t value);
 
  private:

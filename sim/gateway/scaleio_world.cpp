@@ -4,22 +4,10 @@
 #include "sim/gateway/scaleio_world.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace scaleio::sim {
 
 namespace {
-
-std::string make_guid(std::mt19937_64& rng) {
-  // SDC GUIDs look like "1A2B3C4D-5E6F-7081-92A3-B4C5D6E7F809".
-  const std::string hex = IdGenerator::to_hex16(rng()) + IdGenerator::to_hex16(rng());
-  std::string out;
-  for (size_t i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
-    out += static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i])));
-  }
-  return out;
-}
 
 bool valid_component(const std::string& c) {
   return c == "mdm" || c == "tb" || c == "sds" || c == "sdc";
@@ -179,7 +167,7 @@ void ScaleioWorld::refresh() {
     candidate.hostname = hostname;
     if (!sdc_connected(candidate)) continue;
     candidate.id = ids_.next();
-    candidate.guid = make_guid(rng_);
+    candidate.guid = ids_.guid();
     candidate.ip = node.install.ip;
     sdcs_.emplace(candidate.id, candidate);
   }

@@ -170,7 +170,7 @@ Status ScaleioWorld::adopt_storage(const json& c) {
         if (!node) return invalid_argument("adopt: volume mapped to unknown node " + key);
         Sdc record;
         record.id = ids_.next();
-        record.guid = IdGenerator::to_hex16(rng_()) + IdGenerator::to_hex16(rng_());
+        record.guid = ids_.guid();
         record.ip = node->install.ip;
         record.hostname = node->install.hostname;
         sdc = sdcs_.emplace(record.id, record).first;
