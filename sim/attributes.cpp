@@ -136,7 +136,7 @@ Result<std::vector<Attribute>> parse_attributes(const std::string& flag) {
   return attributes;
 }
 
-Result<std::vector<Attribute>> parse_attributes(const nlohmann::json& object) {
+Result<std::vector<Attribute>> parse_attributes_object(const nlohmann::json& object) {
   if (!object.is_object()) return invalid_argument("attributes must be a string or an object");
   std::vector<Attribute> attributes;
   for (const auto& [name, value] : object.items()) {

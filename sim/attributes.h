@@ -29,7 +29,7 @@ Result<std::vector<Attribute>> parse_attributes(const std::string& flag);
 
 // The same from a JSON object {"rack":"abc","level":10}: every value is turned into its string
 // form and typed by the agent rules, so both spellings in a cluster file mean the same.
-Result<std::vector<Attribute>> parse_attributes(const nlohmann::json& object);
+Result<std::vector<Attribute>> parse_attributes_object(const nlohmann::json& object);
 
 // Back to the flag form (used by the control API and /world).
 std::string attributes_to_flag(const std::vector<Attribute>& attributes);

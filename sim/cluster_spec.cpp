@@ -39,7 +39,7 @@ Result<ClusterSpec> parse_cluster_spec(const nlohmann::json& document) {
     if (entry.contains("attributes")) {
       const auto& attributes = entry["attributes"];
       auto parsed = attributes.is_string() ? parse_attributes(attributes.get<std::string>())
-                                           : parse_attributes(attributes);
+                                           : parse_attributes_object(attributes);
       if (!parsed.ok()) {
         return invalid_argument(where + " (" + agent.hostname + "): " + parsed.status().message());
       }

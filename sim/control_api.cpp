@@ -121,7 +121,7 @@ std::pair<int, nlohmann::json> ControlApi::dispatch(const std::string& method,
     if (action == "attributes") {
       const nlohmann::json value = request.contains("attributes") ? request["attributes"] : request;
       auto attributes = value.is_string() ? parse_attributes(value.get<std::string>())
-                                          : parse_attributes(value);
+                                          : parse_attributes_object(value);
       if (!attributes.ok()) return outcome(attributes.status());
       return outcome(master_.set_agent_attributes(host, std::move(attributes.value())));
     }

@@ -1,0 +1,79 @@
+// The control API: listing, world state, errors, gateway faults.
+#include <catch2/catch.hpp>
+
+#include "sim_harness.h"
+
+using namespace scaleio::sim;
+using namespace scaleio::sim::test;
+
+TEST_CASE("GET / lists the endpoints with a mutates flag", "[control]") {
+  SimHarness sim;
+  auto response = http_request(sim.control(), "GET", "/", "", {});
+  REQUIRE(response);
+  REQUIRE(response->status == 200);
+  auto body = nlohmann::json::parse(response->body);
+  bool failover = false;
+  for (const auto& e : body["endpoints"]) {
+    if (e["path"] == "/mesos/failover") failover = e["mutates"] == true;
+  }
+  CHECK(failover);
+}
+
+TEST_CASE("GET /world shows agents, tasks, frameworks and the ScaleIO world", "[control]") {
+  SimHarness sim;
+  auto response = http_request(sim.control(), "GET", "/world", "", {});
+  REQUIRE(response);
+  REQUIRE(response->status == 200);
+  auto world = nlohmann::json::parse(response->body);
+  CHECK(world["agents"].size() == 3);
+  CHECK(world["agents"][0]["state"] == "up");
+  CHECK(world["tasks"].is_array());
+  CHECK(world["frameworks"].is_array());
+  CHECK(world["scaleio"].is_object());
+}
+
+TEST_CASE("control errors: unknown agent 404, unknown endpoint 404, bad JSON 400", "[control]") {
+  SimHarness sim;
+  CHECK(http_request(sim.control(), "POST", "/agents/nobody/stop", "", {})->status == 404);
+  CHECK(http_request(sim.control(), "POST", "/what", "", {})->status == 404);
+  CHECK(http_request(sim.control(), "POST", "/gateway/faults", "{oops", {})->status == 400);
+  CHECK(http_request(sim.control(), "POST", "/gateway/faults", R"({"latency_ms":-1})", {})
+            ->status == 400);
+}
+
+TEST_CASE("gateway faults: errors_for_seconds makes the gateway answer 500 for a while",
+          "[control][gateway]") {
+  SimHarness sim;
+  REQUIRE(!sim.gateway().empty());
+  const std::string gateway = sim.gateway().substr(std::string("http://").size());
+  auto before = http_request(gateway, "GET", "/api/version", "", {});
+  REQUIRE(before);
+  const int normal = before->status;
+  CHECK(normal != 500);
+  REQUIRE(http_request(sim.control(), "POST", "/gateway/faults", R"({"errors_for_seconds":30})", {})
+              ->status == 200);
+  auto during = http_request(gateway, "GET", "/api/version", "", {});
+  REQUIRE(during);
+  CHECK(during->status == 500);
+  sim.advance(std::chrono::seconds(31));
+  auto after = http_request(gateway, "GET", "/api/version", "", {});
+  REQUIRE(after);
+  CHECK(after->status == normal);
+}
+
+TEST_CASE("gateway faults: timeout_for_seconds makes the gateway not answer", "[control][gateway]") {
+  SimHarness sim;
+  const std::string gateway = sim.gateway().substr(std::string("http://").size());
+  REQUIRE(http_request(sim.control(), "POST", "/gateway/faults", R"({"timeout_for_seconds":1})", {})
+              ->status == 200);
+  RawConnection connection(gateway);
+  connection.send_request("GET", "/api/version", {}, "");
+  CHECK(!connection.read_response(std::chrono::milliseconds(300)));
+}
+
+TEST_CASE("ScaleIO component faults are forwarded; unknown hosts are errors", "[control]") {
+  SimHarness sim;
+  auto response = http_request(sim.control(), "POST", "/scaleio/nobody/fail/mdm", "", {});
+  REQUIRE(response);
+  CHECK(response->status != 200);
+}
