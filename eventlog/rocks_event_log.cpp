@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <shared_mutex>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <thread>
@@ -46,6 +47,69 @@ rocksdb::Options base_options(const EventLogOptions& o) {
   return opts;
 }
 
+bool valid_utf8(const std::string& s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    // Fast path: eight ASCII bytes at a time.
+    if (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > n || c == 0xc0 || c == 0xc1 || c > 0xf4) return false;
+    uint32_t cp = c & (0x7f >> len);
+    for (size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// True when every string field (recursively) is valid UTF-8. Walks the descriptor rather than
+// ListFields() to stay off the allocator on the append path.
+bool utf8_ok(const google::protobuf::Message& m) {
+  using FD = google::protobuf::FieldDescriptor;
+  const auto* reflection = m.GetReflection();
+  const auto* descriptor = m.GetDescriptor();
+  std::string scratch;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FD* f = descriptor->field(i);
+    if (f->type() != FD::TYPE_STRING && f->type() != FD::TYPE_MESSAGE) continue;
+    if (f->is_repeated()) {
+      int n = reflection->FieldSize(m, f);
+      for (int k = 0; k < n; ++k) {
+        bool ok = f->type() == FD::TYPE_STRING
+                      ? valid_utf8(reflection->GetRepeatedStringReference(m, f, k, &scratch))
+                      : utf8_ok(reflection->GetRepeatedMessage(m, f, k));
+        if (!ok) return false;
+      }
+    } else if (f->type() == FD::TYPE_STRING) {
+      if (!valid_utf8(reflection->GetStringReference(m, f, &scratch))) return false;
+    } else if (reflection->HasField(m, f) && !utf8_ok(reflection->GetMessage(m, f))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Status validate_event(const Envelope& e, size_t index, std::string_view stream) {
   bool has_payload = e.payload_case() != Envelope::PAYLOAD_NOT_SET;
   // An event from a newer schema (unknown payload kept as unknown fields) passes through as long as
@@ -54,6 +118,13 @@ Status validate_event(const Envelope& e, size_t index, std::string_view stream) 
   if (!has_payload && !newer_payload) {
     return invalid_argument("event #" + std::to_string(index) + " for stream '" +
                             std::string(stream) + "' has no payload");
+  }
+  // proto3 refuses to parse a string field that is not UTF-8: such an event would be written and
+  // then read back as damage. Refuse it here instead.
+  if (!utf8_ok(e)) {
+    return invalid_argument("event #" + std::to_string(index) + " for stream '" +
+                            std::string(stream) + "' has a text field that is not valid UTF-8 " +
+                            "(an agent attribute or gateway answer with binary bytes?)");
   }
   return Status();
 }

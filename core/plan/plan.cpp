@@ -134,7 +134,9 @@ nlohmann::json Plan::to_json() const {
 std::string Plan::content_hash() const {
   // FNV-1a over the canonical JSON (object keys sorted by nlohmann::json): a change detector, not
   // a security boundary.
-  std::string text = plan_json(*this, /*with_agent_ids=*/false).dump();
+  // Attribute text is whatever agents report; invalid UTF-8 is replaced rather than thrown on.
+  std::string text = plan_json(*this, /*with_agent_ids=*/false)
+                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : text) {
     h ^= c;

@@ -133,7 +133,12 @@ TEST_CASE("invalid appends are refused with a clear error") {
   auto no_payload = log->append("s", ExpectedVersion::any(), {command("a", "b"), Envelope()});
   CHECK(no_payload.status().code() == StatusCode::kInvalidArgument);
   CHECK_THAT(no_payload.status().message(), Catch::Contains("#1") && Catch::Contains("no payload"));
-  CHECK(log->last_sequence() == 0);
+  // proto3 would write it and then refuse to read it back.
+  auto binary = log->append("s", ExpectedVersion::any(), one(scaleio::testing::agent_seen("h\xa9st")));
+  CHECK(binary.status().code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(binary.status().message(), Catch::Contains("not valid UTF-8"));
+  CHECK(log->append("s", ExpectedVersion::any(), one(scaleio::testing::agent_seen("hôst-é"))).ok());
+  CHECK(log->read(1, 10)->front().agent_observed().hostname() == "hôst-é");
 }
 
 TEST_CASE("everything appended survives closing and reopening, and appends continue") {
