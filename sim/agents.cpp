@@ -18,8 +18,8 @@ std::string agent_state_name(AgentState state) {
 
 bool is_terminal_state(const std::string& state) {
   static const std::set<std::string> kTerminal = {
-      "TASK_FINISHED", "TASK_FAILED",   "TASK_KILLED", "TASK_LOST",
-      "TASK_ERROR",    "TASK_DROPPED",  "TASK_GONE",   "TASK_GONE_BY_OPERATOR"};
+      "TASK_FINISHED", "TASK_FAILED",  "TASK_KILLED", "TASK_LOST",
+      "TASK_ERROR",    "TASK_DROPPED", "TASK_GONE",   "TASK_GONE_BY_OPERATOR"};
   return kTerminal.count(state) > 0;
 }
 

@@ -31,7 +31,7 @@ bool parse_scalar(const std::string& value, double& out) {
 }
 
 Result<std::vector<std::pair<uint64_t, uint64_t>>> parse_ranges(const std::string& name,
-                                                                 const std::string& value) {
+                                                                const std::string& value) {
   std::vector<std::pair<uint64_t, uint64_t>> ranges;
   std::string inner = value.substr(1, value.size() - 2);
   std::stringstream parts(inner);

@@ -49,8 +49,8 @@ Result<ClusterSpec> parse_cluster_spec(const nlohmann::json& document) {
     if (entry.contains("resources")) {
       auto resources = Resources::from_spec(entry["resources"]);
       if (!resources.ok()) {
-        return invalid_argument(where + " (" + agent.hostname + "): " +
-                                resources.status().message());
+        return invalid_argument(where + " (" + agent.hostname +
+                                "): " + resources.status().message());
       }
       for (const auto& [name, value] : resources->scalars) agent.resources.scalars[name] = value;
       if (!resources->ports.empty()) agent.resources.ports = resources->ports;
@@ -63,8 +63,9 @@ Result<ClusterSpec> parse_cluster_spec(const nlohmann::json& document) {
         node.roles = installed.at("roles").get<std::vector<std::string>>();
         node.mdm_ips = installed.value("mdm_ips", std::vector<std::string>());
       } catch (const nlohmann::json::exception&) {
-        return invalid_argument(where + " (" + agent.hostname +
-                                "): 'installed' needs a 'roles' list and an optional 'mdm_ips' list");
+        return invalid_argument(
+            where + " (" + agent.hostname +
+            "): 'installed' needs a 'roles' list and an optional 'mdm_ips' list");
       }
       spec.preinstalled.push_back(std::move(node));
     }
@@ -143,8 +144,8 @@ Result<ClusterSpec> generate_cluster_spec(int count, uint64_t seed) {
     const int devices = 2 + static_cast<int>(rng() % 3);  // 2–4
     std::vector<std::vector<std::string>> per_pool(pools.size());
     for (int d = 0; d < devices; ++d) {
-      per_pool[static_cast<std::size_t>(d) % pools.size()].push_back(
-          std::string("/dev/sd") + static_cast<char>('b' + d));
+      per_pool[static_cast<std::size_t>(d) % pools.size()].push_back(std::string("/dev/sd") +
+                                                                     static_cast<char>('b' + d));
     }
     const bool qualified_keys = coin(50);  // exercise both the v0.3 and the qualified key
     for (std::size_t p = 0; p < pools.size(); ++p) {

@@ -105,8 +105,8 @@ std::pair<int, nlohmann::json> ControlApi::dispatch(const std::string& method,
   if (segments.empty() && get) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : kEndpoints) {
-      list.push_back({{"method", e.method}, {"path", e.path}, {"mutates", e.mutates},
-                      {"help", e.help}});
+      list.push_back(
+          {{"method", e.method}, {"path", e.path}, {"mutates", e.mutates}, {"help", e.help}});
     }
     return {200, {{"endpoints", list}}};
   }
@@ -147,8 +147,9 @@ std::pair<int, nlohmann::json> ControlApi::dispatch(const std::string& method,
     if (!scaleio_) return {501, {{"ok", false}, {"error", "no gateway in this simulator"}}};
     return outcome(scaleio_->set_gateway_faults(request));
   }
-  return {404, {{"ok", false}, {"error", "no such endpoint: " + method + " " + target +
-                                             " (GET / lists them)"}}};
+  return {404,
+          {{"ok", false},
+           {"error", "no such endpoint: " + method + " " + target + " (GET / lists them)"}}};
 }
 
 void ControlApi::handle(const std::shared_ptr<HttpExchange>& exchange) {

@@ -83,7 +83,10 @@ std::string encode_chunk(const std::string& data) {
 struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
   State(net::io_context& io_context, HttpHandler h, HttpServerOptions o,
         std::shared_ptr<net::ssl::context> t)
-      : io(io_context), handler(std::move(h)), options(std::move(o)), tls(std::move(t)),
+      : io(io_context),
+        handler(std::move(h)),
+        options(std::move(o)),
+        tls(std::move(t)),
         acceptor(io_context) {}
 
   net::io_context& io;
@@ -148,12 +151,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     response.prepare_payload();
     auto owned = std::make_shared<HttpResponse>(std::move(response));
     beast::get_lowest_layer(stream_).expires_after(server_->options.write_timeout);
-    http::async_write(stream_, *owned,
-                      [self = this->shared_from_this(), owned, keep_alive](beast::error_code ec,
-                                                                           std::size_t) {
-                        if (ec || !keep_alive) return self->shutdown();
-                        self->read_request();
-                      });
+    http::async_write(
+        stream_, *owned,
+        [self = this->shared_from_this(), owned, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->shutdown();
+          self->read_request();
+        });
   }
 
   void start_stream(const HttpResponse& head) {
@@ -303,8 +306,9 @@ void Session<Stream>::on_request(beast::error_code ec) {
   if (ec == http::error::body_limit || ec == http::error::header_limit) {
     HttpRequest dummy;
     dummy.keep_alive(false);
-    HttpResponse too_large(ec == http::error::body_limit ? http::status::payload_too_large
-                                                         : http::status::request_header_fields_too_large,
+    HttpResponse too_large(ec == http::error::body_limit
+                               ? http::status::payload_too_large
+                               : http::status::request_header_fields_too_large,
                            11);
     too_large.set(http::field::content_type, "text/plain");
     too_large.body() = ec.message() + "\n";
@@ -333,8 +337,8 @@ void HttpServer::State::accept() {
             self->track(session);
             session->start();
           } else {
-            auto session =
-                std::make_shared<Session<beast::tcp_stream>>(self, beast::tcp_stream(std::move(socket)));
+            auto session = std::make_shared<Session<beast::tcp_stream>>(
+                self, beast::tcp_stream(std::move(socket)));
             self->track(session);
             session->start();
           }
@@ -347,7 +351,9 @@ HttpServer::HttpServer(net::io_context& io, HttpHandler handler, HttpServerOptio
                        std::shared_ptr<net::ssl::context> tls)
     : state_(std::make_shared<State>(io, std::move(handler), std::move(options), std::move(tls))) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 Status HttpServer::listen(const std::string& host_port) {
   auto endpoint = parse_loopback_endpoint(host_port);

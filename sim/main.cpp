@@ -25,8 +25,9 @@ int fail(const std::string& message, int code = 1) {
 
 int main(int argc, char** argv) {
   using namespace scaleio::sim;
-  CLI::App app{"scaleio-sim: a protocol-faithful Mesos master and ScaleIO gateway over one "
-               "simulated cluster"};
+  CLI::App app{
+      "scaleio-sim: a protocol-faithful Mesos master and ScaleIO gateway over one "
+      "simulated cluster"};
   int agents = 6;
   std::string cluster_file;
   uint64_t seed = 1;
@@ -36,8 +37,8 @@ int main(int argc, char** argv) {
 
   auto* agents_option = app.add_option("--agents", agents, "generate a cluster of N agents")
                             ->check(CLI::Range(1, 1000));
-  auto* cluster_option = app.add_option("--cluster", cluster_file, "cluster file (JSON)")
-                             ->check(CLI::ExistingFile);
+  auto* cluster_option =
+      app.add_option("--cluster", cluster_file, "cluster file (JSON)")->check(CLI::ExistingFile);
   agents_option->excludes(cluster_option);
   app.add_option("--seed", seed, "seed for the generated cluster, ids and timings");
   app.add_option("--mesos-listen", options.mesos_listen, "leading Mesos master, HOST:PORT")
@@ -92,12 +93,13 @@ int main(int argc, char** argv) {
       options.gateway_password.pop_back();
     }
     if (options.gateway_password.empty()) {
-      return fail("--gateway-password-file: " + password_file + " has no password on its first line",
-                  kUsageError);
+      return fail(
+          "--gateway-password-file: " + password_file + " has no password on its first line",
+          kUsageError);
     }
   }
-  auto cluster = cluster_file.empty() ? generate_cluster_spec(agents, seed)
-                                      : load_cluster_spec(cluster_file);
+  auto cluster =
+      cluster_file.empty() ? generate_cluster_spec(agents, seed) : load_cluster_spec(cluster_file);
   if (!cluster.ok()) {
     return fail(std::string(cluster_file.empty() ? "--agents: " : "--cluster: ") +
                     cluster.status().message(),

@@ -6,7 +6,6 @@
 
 namespace scaleio::sim {
 
-
 Status MesosMaster::restart_with_new_id(Agent& agent) {
   const std::string old_id = agent.id;
   drop_tasks_of_restarted_agent(agent, "Agent " + old_id + " restarted as a new agent");

@@ -17,12 +17,18 @@ constexpr double kMaxRefuseSeconds = 31536000.0;
 // The payload key each call type must carry (nullptr = optional or none).
 const std::map<std::string, const char*>& call_payloads() {
   static const std::map<std::string, const char*> kPayloads = {
-      {"TEARDOWN", nullptr},        {"ACCEPT", "accept"},
-      {"DECLINE", "decline"},       {"REVIVE", nullptr},
-      {"KILL", "kill"},             {"SHUTDOWN", "shutdown"},
-      {"ACKNOWLEDGE", "acknowledge"}, {"RECONCILE", "reconcile"},
-      {"MESSAGE", "message"},       {"REQUEST", "request"},
-      {"SUPPRESS", nullptr},        {"ACCEPT_INVERSE_OFFERS", "accept_inverse_offers"},
+      {"TEARDOWN", nullptr},
+      {"ACCEPT", "accept"},
+      {"DECLINE", "decline"},
+      {"REVIVE", nullptr},
+      {"KILL", "kill"},
+      {"SHUTDOWN", "shutdown"},
+      {"ACKNOWLEDGE", "acknowledge"},
+      {"RECONCILE", "reconcile"},
+      {"MESSAGE", "message"},
+      {"REQUEST", "request"},
+      {"SUPPRESS", nullptr},
+      {"ACCEPT_INVERSE_OFFERS", "accept_inverse_offers"},
       {"DECLINE_INVERSE_OFFERS", "decline_inverse_offers"},
       {"ACKNOWLEDGE_OPERATION_STATUS", "acknowledge_operation_status"},
       {"RECONCILE_OPERATIONS", "reconcile_operations"},
@@ -76,18 +82,20 @@ MesosMaster::Answer MesosMaster::call(const nlohmann::json& call,
   if (!framework_id) {
     return {400, "Failed to validate scheduler::Call: Expecting 'framework_id' to be present"};
   }
-  if (payload->second &&
-      (!call.contains(payload->second) || !call[payload->second].is_object())) {
-    return {400, std::string("Failed to validate scheduler::Call: Expecting '") +
-                     payload->second + "' to be present"};
+  if (payload->second && (!call.contains(payload->second) || !call[payload->second].is_object())) {
+    return {400, std::string("Failed to validate scheduler::Call: Expecting '") + payload->second +
+                     "' to be present"};
   }
   Framework* framework = find_framework(*framework_id);
   if (!framework) return {400, "Framework cannot be found"};
   if (!framework->connected) return {403, "Framework is not subscribed"};
-  if (!stream_id) return {400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header"};
+  if (!stream_id)
+    return {400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header"};
   if (*stream_id != framework->stream_id) {
-    return {400, "The stream ID '" + *stream_id + "' included in this request didn't match the "
-                 "stream ID currently associated with framework ID " + framework->id};
+    return {400, "The stream ID '" + *stream_id +
+                     "' included in this request didn't match the "
+                     "stream ID currently associated with framework ID " +
+                     framework->id};
   }
 
   if (type == "TEARDOWN") {
@@ -139,8 +147,7 @@ MesosMaster::Answer MesosMaster::handle_decline(Framework& framework,
   return {202, ""};
 }
 
-MesosMaster::Answer MesosMaster::handle_accept(Framework& framework,
-                                               const nlohmann::json& accept) {
+MesosMaster::Answer MesosMaster::handle_accept(Framework& framework, const nlohmann::json& accept) {
   if (!accept.contains("offer_ids") || !accept["offer_ids"].is_array()) {
     return {400, "Failed to validate scheduler::Call: 'accept.offer_ids' must be a list"};
   }
@@ -151,9 +158,9 @@ MesosMaster::Answer MesosMaster::handle_accept(Framework& framework,
     }
     offer_ids.push_back(id["value"].get<std::string>());
   }
-  const nlohmann::json operations =
-      accept.contains("operations") && accept["operations"].is_array() ? accept["operations"]
-                                                                       : nlohmann::json::array();
+  const nlohmann::json operations = accept.contains("operations") && accept["operations"].is_array()
+                                        ? accept["operations"]
+                                        : nlohmann::json::array();
   // TaskInfo's required fields are checked as a parse error (400), like protobuf would.
   std::vector<nlohmann::json> tasks;
   for (const auto& operation : operations) {
@@ -171,8 +178,9 @@ MesosMaster::Answer MesosMaster::handle_accept(Framework& framework,
       auto agent_id = read_id(task, "agent_id", malformed);
       if (malformed || !task_id || !agent_id || !task.contains("name") ||
           !task["name"].is_string()) {
-        return {400, "Failed to parse body into Call: TaskInfo needs 'name', 'task_id' and "
-                     "'agent_id'"};
+        return {400,
+                "Failed to parse body into Call: TaskInfo needs 'name', 'task_id' and "
+                "'agent_id'"};
       }
       tasks.push_back(task);
     }
@@ -228,7 +236,8 @@ MesosMaster::Answer MesosMaster::handle_accept(Framework& framework,
       }
     } else if (type == "LAUNCH_GROUP") {
       const auto& group = operation.value("launch_group", nlohmann::json());
-      const auto& infos = group.value("task_group", nlohmann::json()).value("tasks", nlohmann::json());
+      const auto& infos =
+          group.value("task_group", nlohmann::json()).value("tasks", nlohmann::json());
       if (infos.is_array()) {
         for (const auto& task : infos) {
           bool ignored = false;
@@ -253,11 +262,11 @@ void MesosMaster::launch(Framework& framework, const Offer& offer, const nlohman
   const std::string task_id = *read_id(task_info, "task_id", ignored);
   const std::string agent_id = *read_id(task_info, "agent_id", ignored);
   auto reject = [&](const std::string& message) {
-    master_update(framework, task_id, "TASK_ERROR", "REASON_TASK_INVALID", message,
-                  offer.agent_id);
+    master_update(framework, task_id, "TASK_ERROR", "REASON_TASK_INVALID", message, offer.agent_id);
   };
   if (task_id.empty() || task_id.find('/') != std::string::npos ||
-      std::any_of(task_id.begin(), task_id.end(), [](unsigned char c) { return std::isspace(c); })) {
+      std::any_of(task_id.begin(), task_id.end(),
+                  [](unsigned char c) { return std::isspace(c); })) {
     return reject("Task ID '" + task_id + "' is invalid");
   }
   if (Task* existing = world_.find_task(framework.id, task_id)) {
@@ -270,12 +279,14 @@ void MesosMaster::launch(Framework& framework, const Offer& offer, const nlohman
   const bool has_command = task_info.contains("command") && task_info["command"].is_object();
   const bool has_executor = task_info.contains("executor") && task_info["executor"].is_object();
   if (has_command == has_executor) {
-    return reject("Task should have at least one (but not both) of CommandInfo or ExecutorInfo "
-                  "present");
+    return reject(
+        "Task should have at least one (but not both) of CommandInfo or ExecutorInfo "
+        "present");
   }
   if (has_executor) return reject("Custom executors are not supported by scaleio-sim");
   auto resources = Resources::from_json(task_info.value("resources", nlohmann::json::array()));
-  if (!resources.ok()) return reject("Task uses invalid resources: " + resources.status().message());
+  if (!resources.ok())
+    return reject("Task uses invalid resources: " + resources.status().message());
   if (resources->empty()) return reject("Task uses no resources");
   if (!remaining.contains(*resources)) {
     return reject("Task uses more resources " + resources->to_json().dump() + " than available " +
@@ -307,8 +318,8 @@ MesosMaster::Answer MesosMaster::handle_kill(Framework& framework, const nlohman
   if (!task || !agent || agent->id != task->agent_id || agent->state != AgentState::kUp ||
       agent->reregistering) {
     // Unknown task, or one the master cannot reach: the answer is what reconciliation says.
-    reconcile_one(framework, *task_id, agent_id ? agent_id : (task ? std::optional(task->agent_id)
-                                                                   : std::nullopt));
+    reconcile_one(framework, *task_id,
+                  agent_id ? agent_id : (task ? std::optional(task->agent_id) : std::nullopt));
     return {202, ""};
   }
   if (is_terminal_state(task->agent_state)) return {202, ""};
@@ -327,8 +338,9 @@ MesosMaster::Answer MesosMaster::handle_acknowledge(Framework& framework,
   auto task_id = read_id(ack, "task_id", malformed);
   auto agent_id = read_id(ack, "agent_id", malformed);
   if (malformed || !task_id || !agent_id || !ack.contains("uuid") || !ack["uuid"].is_string()) {
-    return {400, "Failed to validate scheduler::Call: 'acknowledge' needs agent_id, task_id and "
-                 "uuid"};
+    return {400,
+            "Failed to validate scheduler::Call: 'acknowledge' needs agent_id, task_id and "
+            "uuid"};
   }
   auto uuid = from_base64(ack["uuid"].get<std::string>());
   if (!uuid || uuid->size() != 16) {
@@ -415,8 +427,7 @@ void MesosMaster::reconcile_one(Framework& framework, const std::string& task_id
   } else {
     state = pa ? "TASK_UNKNOWN" : "TASK_LOST";
   }
-  master_update(framework, task_id, state, "REASON_RECONCILIATION", message,
-                agent_id.value_or(""));
+  master_update(framework, task_id, state, "REASON_RECONCILIATION", message, agent_id.value_or(""));
 }
 
 }  // namespace scaleio::sim

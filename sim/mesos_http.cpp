@@ -23,8 +23,9 @@ std::string lowercase(std::string s) {
 // The media type without parameters, lower-cased ("application/json; charset=utf-8" → json).
 std::string media_type(const std::string& value) {
   std::string type = value.substr(0, value.find(';'));
-  type.erase(std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c); }),
-             type.end());
+  type.erase(
+      std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c); }),
+      type.end());
   return lowercase(type);
 }
 
@@ -34,8 +35,8 @@ bool accepts_json(const std::string& accept) {
   std::size_t start = 0;
   while (start <= accept.size()) {
     auto comma = accept.find(',', start);
-    std::string item = accept.substr(start, comma == std::string::npos ? std::string::npos
-                                                                       : comma - start);
+    std::string item =
+        accept.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const std::string type = media_type(item);
     // q=0 means "not acceptable".
     const bool refused = lowercase(item).find("q=0") != std::string::npos &&
@@ -62,7 +63,8 @@ void MesosHttpFront::handle(const std::shared_ptr<HttpExchange>& exchange) {
   }
   if (endpoint_index_ != master_.leader_index()) {
     HttpResponse redirect = text_response(http::status::temporary_redirect, "");
-    redirect.set(http::field::location, "//" + master_.endpoint_address(master_.leader_index()) + path);
+    redirect.set(http::field::location,
+                 "//" + master_.endpoint_address(master_.leader_index()) + path);
     return exchange->respond(std::move(redirect));
   }
   if (master_.recovering()) {
@@ -70,9 +72,9 @@ void MesosHttpFront::handle(const std::shared_ptr<HttpExchange>& exchange) {
         text_response(http::status::service_unavailable, "Master has not finished recovery"));
   }
   if (request.method() != http::verb::post) {
-    HttpResponse response = text_response(http::status::method_not_allowed,
-                                          "Expecting one of { 'POST' }, but received '" +
-                                              std::string(request.method_string()) + "'");
+    HttpResponse response = text_response(
+        http::status::method_not_allowed,
+        "Expecting one of { 'POST' }, but received '" + std::string(request.method_string()) + "'");
     response.set(http::field::allow, "POST");
     return exchange->respond(std::move(response));
   }
@@ -83,14 +85,14 @@ void MesosHttpFront::handle(const std::shared_ptr<HttpExchange>& exchange) {
   }
   const std::string content_type = media_type(std::string(content_type_field->value()));
   if (content_type == "application/x-protobuf") {
-    return exchange->respond(text_response(
-        http::status::unsupported_media_type,
-        "scaleio-sim speaks JSON only; 'application/x-protobuf' is not supported"));
+    return exchange->respond(
+        text_response(http::status::unsupported_media_type,
+                      "scaleio-sim speaks JSON only; 'application/x-protobuf' is not supported"));
   }
   if (content_type != "application/json") {
-    return exchange->respond(text_response(
-        http::status::unsupported_media_type,
-        "Expecting 'Content-Type' of application/json or application/x-protobuf"));
+    return exchange->respond(
+        text_response(http::status::unsupported_media_type,
+                      "Expecting 'Content-Type' of application/json or application/x-protobuf"));
   }
   nlohmann::json call = nlohmann::json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
   if (call.is_discarded() || !call.is_object()) {
@@ -118,13 +120,13 @@ void MesosHttpFront::handle(const std::shared_ptr<HttpExchange>& exchange) {
 
   if (type == "SUBSCRIBE") {
     if (!accepts_json(std::string(request[http::field::accept]))) {
-      return exchange->respond(text_response(
-          http::status::not_acceptable, "Expecting 'Accept' to allow application/json"));
+      return exchange->respond(text_response(http::status::not_acceptable,
+                                             "Expecting 'Accept' to allow application/json"));
     }
     if (stream_id) {
-      return exchange->respond(text_response(
-          http::status::bad_request,
-          "Subscribe calls should not include the 'Mesos-Stream-Id' header"));
+      return exchange->respond(
+          text_response(http::status::bad_request,
+                        "Subscribe calls should not include the 'Mesos-Stream-Id' header"));
     }
     Status status = master_.subscribe(call, [&](const std::string& new_stream_id) {
       HttpResponse head(http::status::ok, 11);

@@ -6,7 +6,9 @@
 
 namespace scaleio::sim {
 
-inline nlohmann::json id_object(const std::string& value) { return {{"value", value}}; }
+inline nlohmann::json id_object(const std::string& value) {
+  return {{"value", value}};
+}
 
 // The string inside an id object; nullopt when absent. `malformed` is set when the key is present
 // but not an object with a string value (a bare string id is a 400 on a real master).

@@ -147,8 +147,7 @@ void MesosMaster::disconnect(Framework& framework, bool close_sink) {
 void MesosMaster::remove_framework(const std::string& framework_id, const std::string& reason) {
   Framework* framework = find_framework(framework_id);
   if (!framework) return;
-  std::fprintf(stderr, "[mesos] removing framework %s: %s\n", framework_id.c_str(),
-               reason.c_str());
+  std::fprintf(stderr, "[mesos] removing framework %s: %s\n", framework_id.c_str(), reason.c_str());
   if (framework->sink) framework->sink->close();
   drop_offers_of(framework_id);
   // Its tasks are killed on their agents and forgotten: nobody is left to acknowledge them.
@@ -177,8 +176,9 @@ Status MesosMaster::subscribe(const nlohmann::json& call, const StreamOpener& op
   nlohmann::json info = subscribe["framework_info"];
   if (!info.contains("user") || !info["user"].is_string() || !info.contains("name") ||
       !info["name"].is_string()) {
-    return invalid_argument("Failed to validate scheduler::Call: FrameworkInfo needs 'user' and "
-                            "'name' strings");
+    return invalid_argument(
+        "Failed to validate scheduler::Call: FrameworkInfo needs 'user' and "
+        "'name' strings");
   }
   bool malformed = false;
   auto top_id = read_id(call, "framework_id", malformed);
@@ -307,7 +307,8 @@ std::string MesosMaster::endpoint_address(int index) const {
 
 void MesosMaster::failover() {
   FlushGuard guard(*this);
-  std::fprintf(stderr, "[mesos] leader %s fails over to %s\n", endpoint_address(leader_index_).c_str(),
+  std::fprintf(stderr, "[mesos] leader %s fails over to %s\n",
+               endpoint_address(leader_index_).c_str(),
                endpoint_address(leader_index_ ^ 1).c_str());
   for (auto& [_, framework] : frameworks_) {
     if (framework.connected) disconnect(framework, /*close_sink=*/true);
@@ -341,7 +342,8 @@ void MesosMaster::tick(Clock::TimePoint now) {
 
   std::vector<std::string> expired;
   for (auto& [id, framework] : frameworks_) {
-    if (!framework.connected && framework.failover_deadline && *framework.failover_deadline <= now) {
+    if (!framework.connected && framework.failover_deadline &&
+        *framework.failover_deadline <= now) {
       expired.push_back(id);
     }
   }

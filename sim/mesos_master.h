@@ -31,8 +31,8 @@ struct MasterOptions {
   Clock::Duration task_start_delay = std::chrono::milliseconds(500);  // STAGING → STARTING
   Clock::Duration install_delay = std::chrono::seconds(20);           // STARTING → RUNNING
   Clock::Duration command_delay = std::chrono::seconds(2);            // one-shot run time
-  Clock::Duration recovery_duration = std::chrono::seconds(2);  // 503 after a failover
-  Clock::Duration agent_reregister_delay = std::chrono::seconds(4);  // after a failover
+  Clock::Duration recovery_duration = std::chrono::seconds(2);        // 503 after a failover
+  Clock::Duration agent_reregister_delay = std::chrono::seconds(4);   // after a failover
   Clock::Duration status_retry_initial = std::chrono::seconds(10);
   Clock::Duration status_retry_max = std::chrono::minutes(10);
   std::string version = "1.11.0";
@@ -40,8 +40,8 @@ struct MasterOptions {
 
 class MesosMaster {
  public:
-  MesosMaster(const Clock& clock, uint64_t seed, std::vector<AgentSpec> agents,
-              ScaleioHooks* hooks, MasterOptions options = {});
+  MesosMaster(const Clock& clock, uint64_t seed, std::vector<AgentSpec> agents, ScaleioHooks* hooks,
+              MasterOptions options = {});
   MesosMaster(const MesosMaster&) = delete;
   MesosMaster& operator=(const MesosMaster&) = delete;
 
@@ -92,7 +92,7 @@ class MesosMaster {
     bool connected = false;
     std::shared_ptr<ChunkSink> sink;
     std::string stream_id;
-    uint64_t subscription = 0;  // which subscription the sink belongs to
+    uint64_t subscription = 0;        // which subscription the sink belongs to
     std::vector<std::string> outbox;  // framed records of the current step
     Clock::TimePoint next_heartbeat{};
     std::optional<Clock::TimePoint> failover_deadline;

@@ -53,18 +53,19 @@ void MesosMaster::allocate() {
       offer.resources = available;
       nlohmann::json attributes = nlohmann::json::array();
       for (const auto& a : agent.spec.attributes) attributes.push_back(a.to_json());
-      offers.push_back({{"id", id_object(offer.id)},
-                        {"framework_id", id_object(framework_id)},
-                        {"agent_id", id_object(agent.id)},
-                        {"hostname", hostname},
-                        {"url",
-                         {{"scheme", "http"},
-                          {"address", {{"hostname", agent.spec.ip}, {"ip", agent.spec.ip},
-                                       {"port", agent.port}}},
-                          {"path", "/slave(1)"}}},
-                        {"resources", available.to_json(framework.role)},
-                        {"attributes", attributes},
-                        {"allocation_info", {{"role", framework.role}}}});
+      offers.push_back(
+          {{"id", id_object(offer.id)},
+           {"framework_id", id_object(framework_id)},
+           {"agent_id", id_object(agent.id)},
+           {"hostname", hostname},
+           {"url",
+            {{"scheme", "http"},
+             {"address",
+              {{"hostname", agent.spec.ip}, {"ip", agent.spec.ip}, {"port", agent.port}}},
+             {"path", "/slave(1)"}}},
+           {"resources", available.to_json(framework.role)},
+           {"attributes", attributes},
+           {"allocation_info", {{"role", framework.role}}}});
       offers_.emplace(offer.id, std::move(offer));
     }
     if (!offers.empty()) send(framework, event("OFFERS", "offers", {{"offers", offers}}));

@@ -159,8 +159,8 @@ void MesosMaster::drop_tasks_of_restarted_agent(Agent& agent, const std::string&
     if (framework && !(task.state == "TASK_LOST" && !framework->partition_aware) &&
         !is_terminal_state(task.state)) {
       master_update(*framework, task.task_id,
-                    framework->partition_aware ? "TASK_GONE" : "TASK_LOST",
-                    "REASON_AGENT_REMOVED", reason, task.agent_id);
+                    framework->partition_aware ? "TASK_GONE" : "TASK_LOST", "REASON_AGENT_REMOVED",
+                    reason, task.agent_id);
     }
     it = world_.tasks.erase(it);
   }

@@ -44,7 +44,8 @@ NodeCommand parse_install(std::vector<std::string> argv) {
   c.argv = argv;
   for (std::size_t i = 1; i < argv.size(); ++i) {
     const std::string& flag = argv[i];
-    if (i + 1 >= argv.size()) return invalid(argv, "scaleio-node install: " + flag + " needs a value");
+    if (i + 1 >= argv.size())
+      return invalid(argv, "scaleio-node install: " + flag + " needs a value");
     const std::string& value = argv[++i];
     if (flag == "--roles") {
       for (const auto& role : split(value, ',')) {

@@ -54,8 +54,8 @@ Result<PortRanges> parse_ranges_text(const std::string& text) {
   std::size_t start = 0;
   while (start <= inner.size()) {
     auto comma = inner.find(',', start);
-    std::string part = inner.substr(start, comma == std::string::npos ? std::string::npos
-                                                                       : comma - start);
+    std::string part =
+        inner.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     auto dash = part.find('-');
     try {
       if (dash == std::string::npos) throw std::invalid_argument("no dash");
@@ -72,8 +72,8 @@ Result<PortRanges> parse_ranges_text(const std::string& text) {
 }  // namespace
 
 bool Resources::empty() const {
-  return ports.empty() &&
-         std::all_of(scalars.begin(), scalars.end(), [](const auto& s) { return s.second <= kEpsilon; });
+  return ports.empty() && std::all_of(scalars.begin(), scalars.end(),
+                                      [](const auto& s) { return s.second <= kEpsilon; });
 }
 
 bool Resources::contains(const Resources& other) const {
@@ -147,9 +147,12 @@ Result<Resources> Resources::from_json(const nlohmann::json& list) {
       }
       out.scalars[name] += value;
     } else if (type == "RANGES") {
-      if (name != "ports") return invalid_argument("resource '" + name + "': only ports are ranges");
-      const auto ranges = resource.value("ranges", nlohmann::json()).value("range", nlohmann::json());
-      if (!ranges.is_array()) return invalid_argument("resource 'ports': RANGES without ranges.range");
+      if (name != "ports")
+        return invalid_argument("resource '" + name + "': only ports are ranges");
+      const auto ranges =
+          resource.value("ranges", nlohmann::json()).value("range", nlohmann::json());
+      if (!ranges.is_array())
+        return invalid_argument("resource 'ports': RANGES without ranges.range");
       for (const auto& r : ranges) {
         if (!r.contains("begin") || !r.contains("end") || !r["begin"].is_number_unsigned() ||
             !r["end"].is_number_unsigned() || r["end"] < r["begin"]) {
@@ -170,7 +173,8 @@ Result<Resources> Resources::from_spec(const nlohmann::json& object) {
   Resources out;
   for (const auto& [name, value] : object.items()) {
     if (name == "ports") {
-      if (!value.is_string()) return invalid_argument("resources.ports must be a string like [31000-32000]");
+      if (!value.is_string())
+        return invalid_argument("resources.ports must be a string like [31000-32000]");
       auto ranges = parse_ranges_text(value.get<std::string>());
       if (!ranges.ok()) return ranges.status();
       out.ports = std::move(ranges.value());

@@ -140,7 +140,9 @@ Simulator::Simulator(net::io_context& io, const Clock& clock, SimulatorOptions o
   control_ = std::make_unique<ControlApi>(*master_, scaleio_control);
 }
 
-Simulator::~Simulator() { stop(); }
+Simulator::~Simulator() {
+  stop();
+}
 
 Status Simulator::start() {
   auto alive = std::make_shared<bool>(true);
@@ -242,8 +244,8 @@ nlohmann::json Simulator::addresses() const {
   if (mesos_servers_[0]) out["mesos"] = mesos_servers_[0]->address();
   if (mesos_servers_[1]) out["mesos_standby"] = mesos_servers_[1]->address();
   if (gateway_server_) {
-    out["gateway"] = std::string(options_.gateway_tls ? "https://" : "http://") +
-                     gateway_server_->address();
+    out["gateway"] =
+        std::string(options_.gateway_tls ? "https://" : "http://") + gateway_server_->address();
   }
   if (control_server_) out["control"] = control_server_->address();
   return out;

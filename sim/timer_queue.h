@@ -29,8 +29,8 @@ class TimerQueue {
     }
   }
 
-  // Runs every callback due at or before `now`, earliest first (ties in scheduling order), including
-  // ones that callbacks schedule for a time that is already due.
+  // Runs every callback due at or before `now`, earliest first (ties in scheduling order),
+  // including ones that callbacks schedule for a time that is already due.
   void run_due(Clock::TimePoint now) {
     while (!timers_.empty() && timers_.begin()->first.first <= now) {
       auto callback = std::move(timers_.begin()->second);

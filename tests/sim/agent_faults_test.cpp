@@ -9,7 +9,8 @@ using namespace scaleio::sim::test;
 namespace {
 
 nlohmann::json world_agent(SimHarness& sim, const std::string& hostname) {
-  for (const auto& a : sim.world()["agents"]) {
+  const nlohmann::json world_now = sim.world();
+  for (const auto& a : world_now["agents"]) {
     if (a["hostname"] == hostname) return a;
   }
   return nullptr;
@@ -23,9 +24,10 @@ int control_post(SimHarness& sim, const std::string& path, const std::string& bo
 
 }  // namespace
 
-TEST_CASE("stopping an agent: partition-aware tasks become UNREACHABLE; restarted it has a new id "
-          "and the tasks are GONE",
-          "[agents][faults]") {
+TEST_CASE(
+    "stopping an agent: partition-aware tasks become UNREACHABLE; restarted it has a new id "
+    "and the tasks are GONE",
+    "[agents][faults]") {
   SimHarness sim;
   Scheduler scheduler(sim, /*partition_aware=*/true);
   scheduler.launch("node-02", "t", {"install", "--roles", "sds"});
@@ -86,7 +88,8 @@ TEST_CASE("a partitioned agent keeps its id; when it heals LOST tasks come back 
   CHECK(scheduler.update()["state"] == "TASK_LOST");
   CHECK(world_agent(sim, "node-01")["state"] == "partitioned");
   bool down_in_scaleio = false;
-  for (const auto& node : sim.world()["scaleio"]["nodes"]) {
+  const nlohmann::json world_now = sim.world();
+  for (const auto& node : world_now["scaleio"]["nodes"]) {
     if (node["hostname"] == "node-01") down_in_scaleio = node["up"] == false;
   }
   CHECK(down_in_scaleio);

@@ -1,9 +1,9 @@
 // The real scaleio-sim program: start-up line, serving, clean SIGTERM, flag errors.
-#include <catch2/catch.hpp>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -103,11 +103,11 @@ TEST_CASE("scaleio-sim prints its addresses as one JSON line and exits 0 on SIGT
 }
 
 TEST_CASE("scaleio-sim rejects bad flags with exit code 2", "[binary]") {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--agents", "zero"},
-           {"--mesos-listen", "10.1.1.1:5050"},
-           {"--agents", "3", "--cluster", "/nonexistent.json"},
-           {"--no-such-flag"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--agents", "zero"},
+                                             {"--mesos-listen", "10.1.1.1:5050"},
+                                             {"--agents", "3", "--cluster", "/nonexistent.json"},
+                                             {"--no-such-flag"}}) {
     Child child = spawn(args);
     CHECK(wait_exit(child.pid, std::chrono::seconds(10)) == 2);
     ::close(child.out);

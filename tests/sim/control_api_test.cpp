@@ -37,8 +37,9 @@ TEST_CASE("control errors: unknown agent 404, unknown endpoint 404, bad JSON 400
   CHECK(http_request(sim.control(), "POST", "/agents/nobody/stop", "", {})->status == 404);
   CHECK(http_request(sim.control(), "POST", "/what", "", {})->status == 404);
   CHECK(http_request(sim.control(), "POST", "/gateway/faults", "{oops", {})->status == 400);
-  CHECK(http_request(sim.control(), "POST", "/gateway/faults", R"({"latency_ms":-1})", {})
-            ->status == 400);
+  CHECK(
+      http_request(sim.control(), "POST", "/gateway/faults", R"({"latency_ms":-1})", {})->status ==
+      400);
 }
 
 TEST_CASE("gateway faults: errors_for_seconds makes the gateway answer 500 for a while",
@@ -61,7 +62,8 @@ TEST_CASE("gateway faults: errors_for_seconds makes the gateway answer 500 for a
   CHECK(after->status == normal);
 }
 
-TEST_CASE("gateway faults: timeout_for_seconds makes the gateway not answer", "[control][gateway]") {
+TEST_CASE("gateway faults: timeout_for_seconds makes the gateway not answer",
+          "[control][gateway]") {
   SimHarness sim;
   const std::string gateway = sim.gateway().substr(std::string("http://").size());
   REQUIRE(http_request(sim.control(), "POST", "/gateway/faults", R"({"timeout_for_seconds":1})", {})

@@ -111,11 +111,12 @@ TEST_CASE("SUPPRESS stops offers; REVIVE resumes them", "[mesos][offers]") {
               ->status == 202);
   nlohmann::json offer_ids = nlohmann::json::array();
   for (const auto& offer : event["offers"]["offers"]) offer_ids.push_back(offer["id"]);
-  REQUIRE(scheduler_call(sim.mesos(),
-                         simple_call("DECLINE", subscription.framework_id, "decline",
-                                     {{"offer_ids", offer_ids}, {"filters", {{"refuse_seconds", 0}}}}),
-                         subscription.stream_id())
-              ->status == 202);
+  REQUIRE(
+      scheduler_call(sim.mesos(),
+                     simple_call("DECLINE", subscription.framework_id, "decline",
+                                 {{"offer_ids", offer_ids}, {"filters", {{"refuse_seconds", 0}}}}),
+                     subscription.stream_id())
+          ->status == 202);
   sim.advance(std::chrono::seconds(10));
   CHECK(subscription.next_of_type("OFFERS", std::chrono::milliseconds(200)).is_null());
   REQUIRE(scheduler_call(sim.mesos(), simple_call("REVIVE", subscription.framework_id),
@@ -172,7 +173,8 @@ TEST_CASE("ACCEPT with invalid offers: partition-aware frameworks get TASK_DROPP
   REQUIRE(subscription.next_of_type("OFFERS").is_object());
   nlohmann::json fake_offer = {{"id", {{"value", "no-such-offer"}}},
                                {"agent_id", {{"value", "no-such-agent"}}}};
-  auto call = launch_call(subscription.framework_id, fake_offer, "t1", {"install", "--roles", "sdc"});
+  auto call =
+      launch_call(subscription.framework_id, fake_offer, "t1", {"install", "--roles", "sdc"});
   REQUIRE(scheduler_call(sim.mesos(), call, subscription.stream_id())->status == 202);
   auto update = subscription.next_of_type("UPDATE");
   REQUIRE(update.is_object());

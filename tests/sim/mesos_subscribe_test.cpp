@@ -122,7 +122,8 @@ TEST_CASE("a second subscription with the same id: the old stream gets 'Framewor
   CHECK(stale->status == 400);
 }
 
-TEST_CASE("refused subscriptions are an ERROR event after the 200 (bad role)", "[mesos][subscribe]") {
+TEST_CASE("refused subscriptions are an ERROR event after the 200 (bad role)",
+          "[mesos][subscribe]") {
   SimHarness sim;
   auto call = subscribe_call();
   call["subscribe"]["framework_info"]["roles"] = {"bad role"};
@@ -156,9 +157,12 @@ TEST_CASE("failover_timeout expiry tears the framework down: tasks killed, id re
                 {{{"name", "node"},
                   {"task_id", {{"value", "t1"}}},
                   {"agent_id", offer["agent_id"]},
-                  {"resources", {{{"name", "cpus"}, {"type", "SCALAR"}, {"scalar", {{"value", 1}}}}}},
-                  {"command", {{"shell", false}, {"value", "./scaleio-node"},
-                               {"arguments", {"./scaleio-node", "install", "--roles", "sds"}}}}}}}}}}}}}}};
+                  {"resources",
+                   {{{"name", "cpus"}, {"type", "SCALAR"}, {"scalar", {{"value", 1}}}}}},
+                  {"command",
+                   {{"shell", false},
+                    {"value", "./scaleio-node"},
+                    {"arguments", {"./scaleio-node", "install", "--roles", "sds"}}}}}}}}}}}}}}};
     auto accepted = scheduler_call(sim.mesos(), launch, subscription.stream_id());
     REQUIRE(accepted);
     REQUIRE(accepted->status == 202);
@@ -189,10 +193,11 @@ TEST_CASE("TEARDOWN removes the framework; its id is then refused", "[mesos][sub
   SimHarness sim;
   Subscription subscription(sim.mesos(), subscribe_call());
   REQUIRE(subscription.next_of_type("SUBSCRIBED").is_object());
-  auto response = scheduler_call(
-      sim.mesos(),
-      nlohmann::json{{"type", "TEARDOWN"}, {"framework_id", {{"value", subscription.framework_id}}}},
-      subscription.stream_id());
+  auto response =
+      scheduler_call(sim.mesos(),
+                     nlohmann::json{{"type", "TEARDOWN"},
+                                    {"framework_id", {{"value", subscription.framework_id}}}},
+                     subscription.stream_id());
   REQUIRE(response);
   CHECK(response->status == 202);
   CHECK(subscription.closed());

@@ -6,14 +6,13 @@
 using namespace scaleio::sim;
 using namespace scaleio::sim::test;
 
-
 TEST_CASE("install: STARTING then RUNNING after the install delay, from the executor with uuids",
           "[mesos][tasks]") {
   SimHarness sim;
   Scheduler scheduler(sim);
-  scheduler.launch("node-01", "install-1", {"install", "--roles", "mdm,sds,sdc", "--mdm-ips",
-                                            "10.0.0.11", "--version", "2.0", "--package-source",
-                                            "http://repo"});
+  scheduler.launch("node-01", "install-1",
+                   {"install", "--roles", "mdm,sds,sdc", "--mdm-ips", "10.0.0.11", "--version",
+                    "2.0", "--package-source", "http://repo"});
   CHECK(world_task(sim, "install-1")["state"] == "TASK_STAGING");
   sim.advance(std::chrono::seconds(1));
   auto starting = scheduler.update();
@@ -35,7 +34,8 @@ TEST_CASE("install: STARTING then RUNNING after the install delay, from the exec
   CHECK(task["state"] == "TASK_RUNNING");
   CHECK(task["unacknowledged_updates"] == 0);
   bool installed = false;
-  for (const auto& node : sim.world()["scaleio"]["nodes"]) {
+  const nlohmann::json world_now = sim.world();
+  for (const auto& node : world_now["scaleio"]["nodes"]) {
     if (node["hostname"] == "node-01") installed = true;
   }
   CHECK(installed);
@@ -102,6 +102,13 @@ TEST_CASE("RECONCILE implicit: one update per known task, from the master, no uu
   scheduler.launch("node-01", "a", {"install", "--roles", "sds"});
   scheduler.launch("node-02", "b", {"install", "--roles", "sds"});
   REQUIRE(scheduler.until_state("a", "TASK_RUNNING").is_object());
+  // Drain (and acknowledge) the agents' own updates so only reconciliation answers remain.
+  for (int i = 0; i < 20; ++i) {
+    auto status = scheduler.update(std::chrono::milliseconds(100));
+    if (status.is_null()) break;
+    if (status.contains("uuid")) scheduler.ack(status);
+  }
+  REQUIRE(world_task(sim, "b")["state"] == "TASK_RUNNING");
   REQUIRE(scheduler.call(simple_call("RECONCILE", scheduler.id(), "reconcile",
                                      {{"tasks", nlohmann::json::array()}})) == 202);
   std::set<std::string> answered;
@@ -153,8 +160,8 @@ TEST_CASE("KILL: a running task is KILLED; an unknown task gets the reconciliati
   Scheduler scheduler(sim);
   scheduler.launch("node-01", "k", {"install", "--roles", "sds"});
   REQUIRE(scheduler.until_state("k", "TASK_RUNNING").is_object());
-  REQUIRE(scheduler.call(simple_call("KILL", scheduler.id(), "kill",
-                                     {{"task_id", {{"value", "k"}}}})) == 202);
+  REQUIRE(scheduler.call(
+              simple_call("KILL", scheduler.id(), "kill", {{"task_id", {{"value", "k"}}}})) == 202);
   auto killed = scheduler.update();
   REQUIRE(killed.is_object());
   CHECK(killed["state"] == "TASK_KILLED");
@@ -184,34 +191,23 @@ TEST_CASE("mdm one-shot verbs: FAILED with scli's error text, FINISHED once MDM 
           "[mesos][tasks][mdm]") {
   SimHarness sim;
   Scheduler scheduler(sim);
-  // No MDM package on node-02 yet: scli cannot talk to an MDM.
+  // node-02 has SDS but no MDM package: scli cannot talk to an MDM there.
+  scheduler.launch("node-02", "install-2", {"install", "--roles", "sds"});
+  REQUIRE(scheduler.until_state("install-2", "TASK_RUNNING").is_object());
   scheduler.launch("node-02", "create-1",
-                   {"mdm", "create-cluster", "--master-ip", "10.0.0.12", "--master-name", "m2"});
+                   {"mdm", "create-cluster", "--master-ip", "10.0.0.12", "--master-name", "m2"},
+                   0.1);
   auto failed = scheduler.until_state("create-1", "TASK_FAILED");
   REQUIRE(failed.is_object());
+  INFO("message: " << failed["message"]);
   CHECK(failed["message"].get<std::string>().rfind("Error: MDM failed command.  Status: ", 0) == 0);
 
   scheduler.launch("node-01", "install-1",
                    {"install", "--roles", "mdm,sds,sdc", "--mdm-ips", "10.0.0.11"});
   REQUIRE(scheduler.until_state("install-1", "TASK_RUNNING").is_object());
-  // A fresh offer for node-01 (the first was used by the install).
-  REQUIRE(scheduler.call(simple_call("REVIVE", scheduler.id())) == 202);
-  nlohmann::json offer;
-  for (int i = 0; i < 20 && offer.is_null(); ++i) {
-    auto event = scheduler.subscription.next_of_type("OFFERS", std::chrono::milliseconds(200));
-    if (event.is_null()) {
-      sim.advance(std::chrono::seconds(1));
-      continue;
-    }
-    for (const auto& o : event["offers"]["offers"]) {
-      if (o["hostname"] == "node-01") offer = o;
-    }
-  }
-  REQUIRE(offer.is_object());
-  REQUIRE(scheduler.call(launch_call(scheduler.id(), offer, "create-2",
-                                     {"mdm", "create-cluster", "--master-ip", "10.0.0.11",
-                                      "--master-name", "m1"},
-                                     0.1)) == 202);
+  scheduler.launch("node-01", "create-2",
+                   {"mdm", "create-cluster", "--master-ip", "10.0.0.11", "--master-name", "m1"},
+                   0.1);
   auto finished = scheduler.until_state("create-2", "TASK_FINISHED");
   REQUIRE(finished.is_object());
   CHECK(sim.world()["scaleio"]["mdmClusterAvailable"] == true);

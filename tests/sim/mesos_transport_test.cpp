@@ -42,9 +42,9 @@ TEST_CASE("Content-Type missing is 400, other types 415, protobuf 415 (JSON only
 TEST_CASE("SUBSCRIBE whose Accept excludes JSON is 406; no Accept means JSON",
           "[mesos][transport]") {
   SimHarness sim;
-  auto refused = http_request(sim.mesos(), "POST", kScheduler, subscribe_call().dump(),
-                              {{"Content-Type", "application/json"},
-                               {"Accept", "application/x-protobuf"}});
+  auto refused =
+      http_request(sim.mesos(), "POST", kScheduler, subscribe_call().dump(),
+                   {{"Content-Type", "application/json"}, {"Accept", "application/x-protobuf"}});
   REQUIRE(refused);
   CHECK(refused->status == 406);
   RawConnection connection(sim.mesos());
@@ -89,9 +89,10 @@ TEST_CASE("keep-alive: several calls on one connection", "[mesos][transport]") {
   }
 }
 
-TEST_CASE("calls other than SUBSCRIBE: framework unknown 400, stream id missing or wrong 400, "
-          "disconnected 403",
-          "[mesos][transport]") {
+TEST_CASE(
+    "calls other than SUBSCRIBE: framework unknown 400, stream id missing or wrong 400, "
+    "disconnected 403",
+    "[mesos][transport]") {
   SimHarness sim;
   std::string framework_id;
   {

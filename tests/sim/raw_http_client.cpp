@@ -46,8 +46,11 @@ RawConnection::~RawConnection() {
 }
 
 RawConnection::RawConnection(RawConnection&& other) noexcept
-    : fd_(other.fd_), host_port_(std::move(other.host_port_)), buffer_(std::move(other.buffer_)),
-      eof_(other.eof_), last_chunk_(other.last_chunk_) {
+    : fd_(other.fd_),
+      host_port_(std::move(other.host_port_)),
+      buffer_(std::move(other.buffer_)),
+      eof_(other.eof_),
+      last_chunk_(other.last_chunk_) {
   other.fd_ = -1;
 }
 
@@ -89,7 +92,8 @@ bool RawConnection::fill(std::chrono::steady_clock::time_point deadline) {
   return true;
 }
 
-std::optional<std::string> RawConnection::read_line(std::chrono::steady_clock::time_point deadline) {
+std::optional<std::string> RawConnection::read_line(
+    std::chrono::steady_clock::time_point deadline) {
   while (true) {
     auto pos = buffer_.find("\r\n");
     if (pos != std::string::npos) {

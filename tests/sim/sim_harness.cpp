@@ -94,16 +94,15 @@ nlohmann::json subscribe_call(const std::string& name, std::optional<std::string
                               bool partition_aware, double failover_timeout) {
   nlohmann::json capabilities = nlohmann::json::array({{{"type", "MULTI_ROLE"}}});
   if (partition_aware) capabilities.push_back({{"type", "PARTITION_AWARE"}});
-  nlohmann::json call = {
-      {"type", "SUBSCRIBE"},
-      {"subscribe",
-       {{"framework_info",
-         {{"user", "root"},
-          {"name", name},
-          {"roles", {"scaleio"}},
-          {"capabilities", capabilities},
-          {"failover_timeout", failover_timeout},
-          {"checkpoint", true}}}}}};
+  nlohmann::json call = {{"type", "SUBSCRIBE"},
+                         {"subscribe",
+                          {{"framework_info",
+                            {{"user", "root"},
+                             {"name", name},
+                             {"roles", {"scaleio"}},
+                             {"capabilities", capabilities},
+                             {"failover_timeout", failover_timeout},
+                             {"checkpoint", true}}}}}};
   if (framework_id) {
     call["framework_id"] = {{"value", *framework_id}};
     call["subscribe"]["framework_info"]["id"] = {{"value", *framework_id}};

@@ -11,9 +11,11 @@
 
 using namespace scaleio::sim;
 
-TEST_CASE("agent attribute strings are typed like a Mesos agent types them", "[units][attributes]") {
-  auto parsed = parse_attributes("rack:abc;zone: west\nlevel:10;keys:[1000-1500];v:v1.0;n:-3;"
-                                 "url:http://x:1");
+TEST_CASE("agent attribute strings are typed like a Mesos agent types them",
+          "[units][attributes]") {
+  auto parsed = parse_attributes(
+      "rack:abc;zone: west\nlevel:10;keys:[1000-1500];v:v1.0;n:-3;"
+      "url:http://x:1");
   REQUIRE(parsed.ok());
   const auto& a = parsed.value();
   REQUIRE(a.size() == 7);
@@ -34,8 +36,8 @@ TEST_CASE("agent attribute strings are typed like a Mesos agent types them", "[u
 }
 
 TEST_CASE("resources: containment and subtraction, ports included", "[units][resources]") {
-  auto offer = Resources::from_spec(nlohmann::json::parse(
-      R"({"cpus":2,"mem":1024,"ports":"[31000-31010,32000-32000]"})"));
+  auto offer = Resources::from_spec(
+      nlohmann::json::parse(R"({"cpus":2,"mem":1024,"ports":"[31000-31010,32000-32000]"})"));
   REQUIRE(offer.ok());
   auto task = Resources::from_json(nlohmann::json::parse(R"([
       {"name":"cpus","type":"SCALAR","scalar":{"value":0.1}},
@@ -98,10 +100,11 @@ TEST_CASE("generated clusters: deterministic per seed, with personas, domains an
       if (attr.name == "scaleio-sds-domains" && attr.text.find("pd2") != std::string::npos) {
         pd2 = true;
       }
-      const bool device_key =
-          attr.name.rfind("scaleio-sds-", 0) == 0 && attr.name != "scaleio-sds-domains" &&
-          attr.text.rfind("/dev/", 0) == 0;
-      if (device_key) devices += static_cast<int>(std::count(attr.text.begin(), attr.text.end(), ',')) + 1;
+      const bool device_key = attr.name.rfind("scaleio-sds-", 0) == 0 &&
+                              attr.name != "scaleio-sds-domains" &&
+                              attr.text.rfind("/dev/", 0) == 0;
+      if (device_key)
+        devices += static_cast<int>(std::count(attr.text.begin(), attr.text.end(), ',')) + 1;
     }
     CHECK(devices >= 2);
     CHECK(devices <= 4);
@@ -112,7 +115,8 @@ TEST_CASE("generated clusters: deterministic per seed, with personas, domains an
   CHECK(!generate_cluster_spec(0, 1).ok());
 }
 
-TEST_CASE("cluster files: attributes as string or object, errors name the agent", "[units][cluster]") {
+TEST_CASE("cluster files: attributes as string or object, errors name the agent",
+          "[units][cluster]") {
   auto spec = parse_cluster_spec(nlohmann::json::parse(R"({"agents":[
       {"hostname":"h1","ip":"10.0.0.1","attributes":"scaleio-persona:primary"},
       {"hostname":"h2","ip":"10.0.0.2","attributes":{"scaleio-persona":"data","level":3},
@@ -121,17 +125,18 @@ TEST_CASE("cluster files: attributes as string or object, errors name the agent"
   CHECK(spec->agents[1].attributes.size() == 2);
   CHECK(spec->agents[1].resources.scalars["cpus"] == 2.0);
   CHECK(spec->agents[1].resources.scalars["mem"] > 0);  // defaults fill the rest
-  auto bad = parse_cluster_spec(nlohmann::json::parse(
-      R"({"agents":[{"hostname":"h1","attributes":"x:"}]})"));
+  auto bad = parse_cluster_spec(
+      nlohmann::json::parse(R"({"agents":[{"hostname":"h1","attributes":"x:"}]})"));
   REQUIRE(!bad.ok());
   CHECK(bad.status().message().find("h1") != std::string::npos);
-  CHECK(!parse_cluster_spec(nlohmann::json::parse(
-             R"({"agents":[{"hostname":"h1"},{"hostname":"h1"}]})"))
+  CHECK(!parse_cluster_spec(
+             nlohmann::json::parse(R"({"agents":[{"hostname":"h1"},{"hostname":"h1"}]})"))
              .ok());
 }
 
 TEST_CASE("scaleio-node command lines", "[units][node]") {
-  auto install = parse_node_command(nlohmann::json::parse(R"({"shell":false,"value":"./scaleio-node",
+  auto install =
+      parse_node_command(nlohmann::json::parse(R"({"shell":false,"value":"./scaleio-node",
       "arguments":["./scaleio-node","install","--roles","mdm,sds,sdc","--mdm-ips","10.0.0.1,10.0.0.2",
       "--version","2.0","--package-source","http://repo"]})"));
   CHECK(install.kind == NodeCommand::Kind::kInstall);
