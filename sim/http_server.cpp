@@ -272,30 +272,33 @@ class StreamSinkImpl final : public ChunkSink {
   std::weak_ptr<Session<Stream>> session_;
 };
 
+// Holds its connection alive until answered: nothing else does while a handler sits on a request
+// (a delayed or hanging gateway answer).
 template <class Stream>
 class ExchangeImpl final : public HttpExchange {
  public:
-  ExchangeImpl(std::weak_ptr<Session<Stream>> session, HttpRequest request)
+  ExchangeImpl(std::shared_ptr<Session<Stream>> session, HttpRequest request)
       : session_(std::move(session)), request_(std::move(request)) {}
   ~ExchangeImpl() override {
-    if (answered_) return;
-    if (auto s = session_.lock()) s->drop_unanswered();
+    if (!answered_ && session_) session_->drop_unanswered();
   }
   const HttpRequest& request() const override { return request_; }
   void respond(HttpResponse response) override {
     if (answered_) return;
     answered_ = true;
-    if (auto s = session_.lock()) s->respond(request_, std::move(response));
+    auto session = std::move(session_);
+    session->respond(request_, std::move(response));
   }
   std::shared_ptr<ChunkSink> start_stream(HttpResponse head) override {
     answered_ = true;
-    if (auto s = session_.lock()) s->start_stream(head);
-    return std::make_shared<StreamSinkImpl<Stream>>(session_);
+    auto session = std::move(session_);
+    session->start_stream(head);
+    return std::make_shared<StreamSinkImpl<Stream>>(session);
   }
   bool answered() const override { return answered_; }
 
  private:
-  std::weak_ptr<Session<Stream>> session_;
+  std::shared_ptr<Session<Stream>> session_;
   HttpRequest request_;
   bool answered_ = false;
 };
@@ -318,7 +321,7 @@ void Session<Stream>::on_request(beast::error_code ec) {
   // While the handler works (possibly holding the exchange for a simulated hang) no timer runs.
   beast::get_lowest_layer(stream_).expires_never();
   auto exchange =
-      std::make_shared<ExchangeImpl<Stream>>(this->weak_from_this(), parser_->release());
+      std::make_shared<ExchangeImpl<Stream>>(this->shared_from_this(), parser_->release());
   server_->handler(exchange);
 }
 

@@ -1,6 +1,7 @@
 // The control API: listing, world state, errors, gateway faults.
 #include <catch2/catch.hpp>
 
+#include "sim/bytes_base64.h"
 #include "sim_harness.h"
 
 using namespace scaleio::sim;
@@ -78,4 +79,41 @@ TEST_CASE("ScaleIO component faults are forwarded; unknown hosts are errors", "[
   auto response = http_request(sim.control(), "POST", "/scaleio/nobody/fail/mdm", "", {});
   REQUIRE(response);
   CHECK(response->status != 200);
+}
+
+namespace {
+std::string basic_auth(const std::string& user, const std::string& password) {
+  return "Basic " + to_base64(user + ":" + password);
+}
+}  // namespace
+
+TEST_CASE("gateway faults: expire_tokens makes issued tokens stop working", "[control][gateway]") {
+  SimHarness sim;
+  const std::string gateway = sim.gateway().substr(std::string("http://").size());
+  auto login = http_request(gateway, "GET", "/api/login", "",
+                            {{"Authorization", basic_auth("admin", "Scaleio123")}});
+  REQUIRE(login);
+  REQUIRE(login->status == 200);
+  const std::string token = nlohmann::json::parse(login->body).get<std::string>();
+  const std::map<std::string, std::string> auth = {{"Authorization", basic_auth("admin", token)}};
+  auto before = http_request(gateway, "GET", "/api/version", "", auth);
+  REQUIRE(before);
+  CHECK(before->status == 200);
+  REQUIRE(http_request(sim.control(), "POST", "/gateway/faults", R"({"expire_tokens":true})", {})
+              ->status == 200);
+  auto after = http_request(gateway, "GET", "/api/version", "", auth);
+  REQUIRE(after);
+  CHECK(after->status == 401);
+}
+
+TEST_CASE("gateway faults: latency_ms delays every answer", "[control][gateway]") {
+  SimHarness sim;
+  const std::string gateway = sim.gateway().substr(std::string("http://").size());
+  REQUIRE(
+      http_request(sim.control(), "POST", "/gateway/faults", R"({"latency_ms":300})", {})->status ==
+      200);
+  const auto start = std::chrono::steady_clock::now();
+  auto response = http_request(gateway, "GET", "/api/version", "", {});
+  REQUIRE(response);
+  CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(290));
 }

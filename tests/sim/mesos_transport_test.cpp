@@ -202,3 +202,16 @@ TEST_CASE("operator API GET_AGENTS lists registered agents with typed attributes
   }
   CHECK(persona);
 }
+
+TEST_CASE("oversized headers and bodies are refused (431 / 413)", "[transport][limits]") {
+  SimHarness sim;
+  auto big_header = http_request(
+      sim.mesos(), "POST", kScheduler, "{}",
+      {{"Content-Type", "application/json"}, {"X-Padding", std::string(64 * 1024, 'a')}});
+  REQUIRE(big_header);
+  CHECK(big_header->status == 431);
+  auto big_body =
+      http_request(sim.mesos(), "POST", kScheduler, std::string(5 * 1024 * 1024, ' '), kJson);
+  REQUIRE(big_body);
+  CHECK(big_body->status == 413);
+}
