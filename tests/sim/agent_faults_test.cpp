@@ -77,7 +77,7 @@ TEST_CASE("stopping an agent: tasks of a non-partition-aware framework become LO
   (void)failure;
 }
 
-TEST_CASE("a partitioned agent keeps its id; when it heals LOST tasks come back RUNNING",
+TEST_CASE("a partitioned agent keeps its id - when it heals LOST tasks come back RUNNING",
           "[agents][faults]") {
   SimHarness sim;
   Scheduler scheduler(sim, /*partition_aware=*/false);

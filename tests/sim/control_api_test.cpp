@@ -74,7 +74,7 @@ TEST_CASE("gateway faults: timeout_for_seconds makes the gateway not answer",
   CHECK(!connection.read_response(std::chrono::milliseconds(300)));
 }
 
-TEST_CASE("ScaleIO component faults are forwarded; unknown hosts are errors", "[control]") {
+TEST_CASE("ScaleIO component faults are forwarded - unknown hosts are errors", "[control]") {
   SimHarness sim;
   auto response = http_request(sim.control(), "POST", "/scaleio/nobody/fail/mdm", "", {});
   REQUIRE(response);

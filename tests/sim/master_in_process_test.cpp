@@ -50,7 +50,7 @@ class RecordingHooks final : public ScaleioHooks {
 
 }  // namespace
 
-TEST_CASE("the master runs on a ManualClock alone; --time-scale divides simulated delays",
+TEST_CASE("the master runs on a ManualClock alone - --time-scale divides simulated delays",
           "[mesos][in-process]") {
   ManualClock clock;
   RecordingHooks hooks;

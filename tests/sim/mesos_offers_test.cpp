@@ -61,7 +61,7 @@ TEST_CASE("offers carry typed attributes and the agent's unused resources", "[me
   CHECK((*find_named(resources, "ports"))["ranges"]["range"][0]["end"] == 31009);
 }
 
-TEST_CASE("DECLINE with refuse_seconds filters the agent until the time passes; REVIVE clears it",
+TEST_CASE("DECLINE with refuse_seconds filters the agent until the time passes - REVIVE clears it",
           "[mesos][offers]") {
   SimHarness sim;
   Subscription subscription(sim.mesos(), subscribe_call());
@@ -99,7 +99,7 @@ TEST_CASE("DECLINE with refuse_seconds filters the agent until the time passes; 
   CHECK(subscription.next_of_type("OFFERS").is_object());
 }
 
-TEST_CASE("SUPPRESS stops offers; REVIVE resumes them", "[mesos][offers]") {
+TEST_CASE("SUPPRESS stops offers - REVIVE resumes them", "[mesos][offers]") {
   SimHarness sim;
   Subscription subscription(sim.mesos(), subscribe_call());
   auto event = subscription.next_of_type("OFFERS");

@@ -189,7 +189,7 @@ TEST_CASE("failover_timeout expiry tears the framework down: tasks killed, id re
   CHECK(again.closed());
 }
 
-TEST_CASE("TEARDOWN removes the framework; its id is then refused", "[mesos][subscribe]") {
+TEST_CASE("TEARDOWN removes the framework - its id is then refused", "[mesos][subscribe]") {
   SimHarness sim;
   Subscription subscription(sim.mesos(), subscribe_call());
   REQUIRE(subscription.next_of_type("SUBSCRIBED").is_object());
@@ -207,7 +207,7 @@ TEST_CASE("TEARDOWN removes the framework; its id is then refused", "[mesos][sub
   CHECK(error["error"]["message"] == "Framework has been removed");
 }
 
-TEST_CASE("master failover breaks the stream; the new leader keeps the framework",
+TEST_CASE("master failover breaks the stream - the new leader keeps the framework",
           "[mesos][subscribe][failover]") {
   SimHarness sim;
   Subscription subscription(sim.mesos(), subscribe_call());

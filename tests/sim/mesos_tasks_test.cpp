@@ -154,7 +154,7 @@ TEST_CASE("RECONCILE explicit: unknown tasks are LOST, or UNKNOWN/GONE when part
   }
 }
 
-TEST_CASE("KILL: a running task is KILLED; an unknown task gets the reconciliation answer",
+TEST_CASE("KILL: a running task is KILLED - an unknown task gets the reconciliation answer",
           "[mesos][tasks][kill]") {
   SimHarness sim;
   Scheduler scheduler(sim);

@@ -39,7 +39,7 @@ TEST_CASE("Content-Type missing is 400, other types 415, protobuf 415 (JSON only
   CHECK(with_charset->status == 200);
 }
 
-TEST_CASE("SUBSCRIBE whose Accept excludes JSON is 406; no Accept means JSON",
+TEST_CASE("SUBSCRIBE whose Accept excludes JSON is 406 - no Accept means JSON",
           "[mesos][transport]") {
   SimHarness sim;
   auto refused =
