@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -112,4 +114,40 @@ TEST_CASE("scaleio-sim rejects bad flags with exit code 2", "[binary]") {
     CHECK(wait_exit(child.pid, std::chrono::seconds(10)) == 2);
     ::close(child.out);
   }
+}
+
+TEST_CASE("scaleio-sim --cluster FILE with --gateway-tls writes the gateway's CA", "[binary]") {
+  char dir_template[] = "/tmp/scaleio-sim-test-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template));
+  const std::string dir = dir_template;
+  const std::string cluster = dir + "/cluster.json";
+  const std::string ca = dir + "/ca.pem";
+  {
+    std::ofstream out(cluster);
+    out << R"({"agents":[{"hostname":"h1","ip":"10.9.0.1","attributes":"scaleio-persona:primary"},
+                          {"hostname":"h2","ip":"10.9.0.2","attributes":{"rack":"r2"}}]})";
+  }
+  Child child = spawn({"--cluster", cluster, "--mesos-listen", "127.0.0.1:0", "--gateway-listen",
+                       "127.0.0.1:0", "--control-listen", "127.0.0.1:0", "--gateway-tls",
+                       "--gateway-ca-out", ca});
+  const std::string line = read_line(child.out, std::chrono::seconds(10));
+  INFO("start-up line: " << line);
+  auto addresses = nlohmann::json::parse(line, nullptr, false);
+  REQUIRE(addresses.is_object());
+  CHECK(addresses["gateway"].get<std::string>().rfind("https://127.0.0.1:", 0) == 0);
+  std::ifstream in(ca);
+  std::string first;
+  std::getline(in, first);
+  CHECK(first == "-----BEGIN CERTIFICATE-----");
+  auto world = http_request(addresses["control"], "GET", "/world", "", {});
+  REQUIRE(world);
+  auto agents = nlohmann::json::parse(world->body)["agents"];
+  REQUIRE(agents.size() == 2);
+  CHECK(agents[1]["attributes"]["rack"] == "r2");
+  ::kill(child.pid, SIGINT);
+  CHECK(wait_exit(child.pid, std::chrono::seconds(10)) == 0);
+  ::close(child.out);
+  std::remove(ca.c_str());
+  std::remove(cluster.c_str());
+  ::rmdir(dir.c_str());
 }

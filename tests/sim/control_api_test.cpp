@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "sim/bytes_base64.h"
+#include "sim/cluster_spec.h"
 #include "sim_harness.h"
 
 using namespace scaleio::sim;
@@ -116,4 +117,33 @@ TEST_CASE("gateway faults: latency_ms delays every answer", "[control][gateway]"
   auto response = http_request(gateway, "GET", "/api/version", "", {});
   REQUIRE(response);
   CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(290));
+}
+
+TEST_CASE("a cluster file can pre-install packages and adopt an existing ScaleIO cluster",
+          "[cluster][adopt]") {
+  auto spec = parse_cluster_spec(nlohmann::json::parse(R"({
+    "agents": [
+      {"hostname": "m1", "ip": "10.0.0.1", "attributes": "scaleio-persona:primary",
+       "installed": {"roles": ["mdm", "sds", "sdc"], "mdm_ips": ["10.0.0.1", "10.0.0.2"]}},
+      {"hostname": "m2", "ip": "10.0.0.2", "attributes": "scaleio-persona:secondary",
+       "installed": {"roles": ["mdm", "sds", "sdc"], "mdm_ips": ["10.0.0.1", "10.0.0.2"]}},
+      {"hostname": "t1", "ip": "10.0.0.3", "attributes": "scaleio-persona:tiebreaker",
+       "installed": {"roles": ["tb", "sds", "sdc"], "mdm_ips": ["10.0.0.1", "10.0.0.2"]}}],
+    "scaleio": {
+      "system_name": "prod",
+      "mdm": {"mode": "ThreeNodes",
+              "members": [{"name": "m1", "ip": "10.0.0.1", "role": "Manager", "master": true},
+                          {"name": "m2", "ip": "10.0.0.2", "role": "Manager"},
+                          {"name": "t1", "ip": "10.0.0.3", "role": "TieBreaker"}],
+              "standby": []}}})"));
+  REQUIRE(spec.ok());
+  CHECK(spec->preinstalled.size() == 3);
+  SimulatorOptions options = test_options();
+  options.cluster = spec.value();
+  SimHarness sim(options);
+  auto world = sim.world();
+  CHECK(world["agents"].size() == 3);
+  CHECK(world["scaleio"]["nodes"].size() == 3);
+  CHECK(world["scaleio"]["mdmClusterAvailable"] == true);
+  CHECK(world["scaleio"].dump().find("prod") != std::string::npos);
 }
