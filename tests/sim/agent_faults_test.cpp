@@ -45,6 +45,13 @@ TEST_CASE(
   REQUIRE(scheduler.call(simple_call("RECONCILE", scheduler.id(), "reconcile",
                                      {{"tasks", {{{"task_id", {{"value", "t"}}}}}}})) == 202);
   CHECK(scheduler.update()["state"] == "TASK_UNREACHABLE");
+  // A task the master never heard of, on that unreachable agent: UNREACHABLE too.
+  REQUIRE(
+      scheduler.call(simple_call(
+          "RECONCILE", scheduler.id(), "reconcile",
+          {{"tasks", {{{"task_id", {{"value", "ghost"}}}, {"agent_id", {{"value", old_id}}}}}}})) ==
+      202);
+  CHECK(scheduler.update()["state"] == "TASK_UNREACHABLE");
   CHECK(control_post(sim, "/agents/node-02/stop") == 409);
 
   REQUIRE(control_post(sim, "/agents/node-02/start") == 200);

@@ -153,6 +153,11 @@ TEST_CASE("the standby master answers 307 with a scheme-less Location to the lea
   REQUIRE(response);
   CHECK(response->status == 307);
   CHECK(response->header("location") == "//" + sim.mesos() + "/api/v1/scheduler");
+  auto operator_api =
+      http_request(sim.standby(), "POST", "/api/v1", R"({"type":"GET_AGENTS"})", kJson);
+  REQUIRE(operator_api);
+  CHECK(operator_api->status == 307);
+  CHECK(operator_api->header("location") == "//" + sim.mesos() + "/api/v1");
 }
 
 TEST_CASE("after a master failover the new leader answers 503 while recovering, the old one 307",
