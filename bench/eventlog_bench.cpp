@@ -40,6 +40,16 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
+// Other work on the machine skews absolute figures (ratios within one run much less): record it.
+double load_average() {
+  double one_minute = -1;
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &one_minute) != 1) one_minute = -1;
+    std::fclose(f);
+  }
+  return one_minute;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -182,6 +192,7 @@ int main(int argc, char** argv) {
   out["dir"] = root;
   out["reps"] = sizes.reps;
   out["hardware_threads"] = std::thread::hardware_concurrency();
+  out["load_average_1m_at_start"] = load_average();
 
   // 1. Synced single writes: raw RocksDB vs our append. Repetitions alternate so that disk
   //    weather hits both alike.
@@ -274,6 +285,7 @@ int main(int argc, char** argv) {
                                     {"target_seconds", 1.0}};
   }
 
+  out["load_average_1m_at_end"] = load_average();
   std::error_code ec;
   fs::remove_all(root, ec);
   std::printf("%s\n", out.dump(2).c_str());
