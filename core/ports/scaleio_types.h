@@ -164,8 +164,8 @@ struct Inventory {
 struct NewStoragePool {
   std::string name;
   std::string protection_domain_id;
-  std::string media_type;                // "" = gateway default
-  std::optional<int> spare_percentage;   // unset = gateway default
+  std::string media_type;               // "" = gateway default
+  std::optional<int> spare_percentage;  // unset = gateway default
   std::optional<bool> zero_padding_enabled;
 };
 

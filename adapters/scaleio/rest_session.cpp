@@ -1,0 +1,183 @@
+#include "adapters/scaleio/rest_session.h"
+
+#include <cctype>
+
+#include "adapters/scaleio/base64.h"
+#include "adapters/scaleio/gateway_errors.h"
+
+namespace scaleio::gateway {
+
+namespace http = boost::beast::http;
+using nlohmann::json;
+
+namespace {
+
+// A short, printable excerpt of an unreadable answer (never the whole body).
+std::string excerpt(const std::string& body) {
+  std::string out;
+  for (char c : body.substr(0, 60)) {
+    out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
+  }
+  if (body.size() > 60) out += "...";
+  return out;
+}
+
+std::string trim_token(std::string text) {
+  auto drop = [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '"'; };
+  while (!text.empty() && drop(text.back())) text.pop_back();
+  size_t start = 0;
+  while (start < text.size() && drop(text[start])) ++start;
+  return text.substr(start);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RestSession>> RestSession::create(SessionOptions options) {
+  if (options.credentials.user.empty()) return invalid_argument("the gateway user is empty");
+  if (options.credentials.password.empty()) {
+    return invalid_argument("the gateway password is empty");
+  }
+  auto connection = HttpConnection::create(options.url, options.tls);
+  if (!connection.ok()) return connection.status();
+  return std::unique_ptr<RestSession>(
+      new RestSession(std::move(options), std::move(connection).value()));
+}
+
+RestSession::RestSession(SessionOptions options, std::unique_ptr<HttpConnection> connection)
+    : options_(std::move(options)), connection_(std::move(connection)) {
+  if (!options_.random) {
+    options_.random = seeded_uniform(reinterpret_cast<uintptr_t>(this));
+  }
+  if (!options_.sleeper) options_.sleeper = thread_sleeper();
+  if (options_.retry.max_attempts < 1) options_.retry.max_attempts = 1;
+}
+
+void RestSession::forget_token() {
+  std::lock_guard lock(mu_);
+  token_.clear();
+}
+
+int RestSession::logins() const {
+  std::lock_guard lock(mu_);
+  return logins_;
+}
+
+int RestSession::connections_opened() const {
+  std::lock_guard lock(mu_);
+  return connection_->connections_opened();
+}
+
+Result<HttpReply> RestSession::send(const HttpRequestMessage& request, const std::string& method,
+                                    bool repeatable) {
+  auto reply = connection_->round_trip(request, options_.request_timeout, repeatable);
+  if (options_.on_request) options_.on_request(method, reply.ok() ? reply->status : 0);
+  return reply;
+}
+
+void RestSession::authorize(HttpRequestMessage& request) const {
+  // Any user name goes with a token; sending the real one helps the gateway's audit log.
+  request.set(http::field::authorization,
+              "Basic " + base64_encode(options_.credentials.user + ":" + token_));
+}
+
+Status RestSession::login_locked() {
+  HttpRequestMessage request{http::verb::get, options_.url.api_prefix + "/login", 11};
+  request.set(http::field::host, options_.url.host);
+  request.set(http::field::accept, "application/json");
+  request.set(http::field::user_agent, "scaleio-operator");
+  request.set(http::field::authorization,
+              "Basic " + base64_encode(options_.credentials.user + ":" +
+                                       options_.credentials.password.reveal()));
+  const std::string endpoint = "GET " + options_.url.api_prefix + "/login";
+  auto reply = send(request, "GET", /*repeatable=*/true);
+  if (!reply.ok()) return Status(reply.status().code(), endpoint + ": " + reply.status().message());
+  if (reply->status == 401 || reply->status == 403) {
+    // No body excerpt: nothing from the exchange that carried the password goes into messages.
+    return unauthenticated(endpoint + ": the gateway refused the credentials of user " +
+                           options_.credentials.user);
+  }
+  if (reply->status < 200 || reply->status >= 300) {
+    return status_from_gateway_error(parse_error_body(reply->status, reply->body), endpoint);
+  }
+  std::string token;
+  const auto parsed = json::parse(reply->body, nullptr, false);
+  token = parsed.is_string() ? parsed.get<std::string>() : trim_token(reply->body);
+  token = trim_token(token);
+  if (token.empty() || token.find_first_of(" \t\r\n{}[]<>") != std::string::npos) {
+    return invalid_argument(endpoint + ": the answer is not a token");
+  }
+  token_ = std::move(token);
+  ++logins_;
+  return Status();
+}
+
+Result<HttpReply> RestSession::attempt(const HttpRequestMessage& prepared,
+                                       const std::string& endpoint, bool repeatable) {
+  if (token_.empty()) {
+    if (Status s = login_locked(); !s.ok()) return s;
+  }
+  const std::string method(prepared.method_string());
+  HttpRequestMessage request = prepared;
+  authorize(request);
+  auto reply = send(request, method, repeatable);
+  if (!reply.ok()) return Status(reply.status().code(), endpoint + ": " + reply.status().message());
+  if (reply->status != 401) return reply;
+
+  // The token expired or the gateway restarted: log in again and re-send the very same request,
+  // body included (a well-known client bug drops it here). Only once: a second 401 is final.
+  token_.clear();
+  if (Status s = login_locked(); !s.ok()) return s;
+  request = prepared;
+  authorize(request);
+  reply = send(request, method, repeatable);
+  if (!reply.ok()) return Status(reply.status().code(), endpoint + ": " + reply.status().message());
+  if (reply->status == 401) {
+    token_.clear();
+    return unauthenticated(endpoint + ": refused with a fresh token");
+  }
+  return reply;
+}
+
+Result<json> RestSession::call(http::verb verb, const std::string& path,
+                               const std::optional<json>& body, Repeatable repeatable) {
+  const std::string target = options_.url.api_prefix + path;
+  const std::string endpoint = std::string(http::to_string(verb)) + " " + target;
+  HttpRequestMessage request{verb, target, 11};
+  request.set(http::field::host, options_.url.host);
+  // No ";version=" suffix: real gateways answer 406 to it.
+  request.set(http::field::accept, "application/json");
+  request.set(http::field::user_agent, "scaleio-operator");
+  request.keep_alive(true);
+  if (body) {
+    request.set(http::field::content_type, "application/json");
+    request.body() = body->dump();
+  }
+  request.prepare_payload();
+
+  const bool may_repeat = repeatable == Repeatable::kYes;
+  std::lock_guard lock(mu_);
+  for (int attempt_no = 1;; ++attempt_no) {
+    auto reply = attempt(request, endpoint, may_repeat);
+    Status failure;
+    if (reply.ok() && reply->status >= 200 && reply->status < 300) {
+      if (reply->body.empty()) return json(nullptr);
+      auto parsed = json::parse(reply->body, nullptr, /*allow_exceptions=*/false);
+      if (parsed.is_discarded()) {
+        return invalid_argument(endpoint + ": the gateway's answer is not JSON: \"" +
+                                excerpt(reply->body) + "\"");
+      }
+      return parsed;
+    }
+    failure = reply.ok() ? status_from_gateway_error(parse_error_body(reply->status, reply->body),
+                                                     endpoint)
+                         : reply.status();
+    if (!may_repeat || !is_transient(failure)) return failure;
+    if (attempt_no >= options_.retry.max_attempts) {
+      return Status(failure.code(), failure.message() + " (gave up after " +
+                                        std::to_string(attempt_no) + " attempts)");
+    }
+    options_.sleeper(backoff_delay(options_.retry, attempt_no, options_.random()));
+  }
+}
+
+}  // namespace scaleio::gateway
