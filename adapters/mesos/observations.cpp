@@ -1,0 +1,255 @@
+// SchedulerClient: what the client records in the event log — the framework id, task status
+// updates and agents — and the periodic GET_AGENTS poll. Only changes are appended, so the log
+// grows with what happens, not with time.
+#include <utility>  // before Boost 1.74 asio: awaitable.hpp needs std::exchange
+
+#include <algorithm>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <set>
+
+#include "adapters/mesos/scheduler_client.h"
+
+namespace scaleio::mesos {
+
+namespace net = boost::asio;
+
+namespace {
+
+constexpr char kFrameworkStream[] = "mesos/framework";
+constexpr size_t kPage = 1000;
+
+std::string agent_stream(const std::string& hostname) { return "node/" + hostname; }
+std::string task_stream(const std::string& task_id) { return "task/" + task_id; }
+
+const char* source_name(StatusSource source) {
+  switch (source) {
+    case StatusSource::kAgent:
+      return "SOURCE_AGENT";
+    case StatusSource::kExecutor:
+      return "SOURCE_EXECUTOR";
+    case StatusSource::kMaster:
+      break;
+  }
+  return "SOURCE_MASTER";
+}
+
+bool same_attributes(const google::protobuf::RepeatedPtrField<events::Attribute>& a,
+                     const std::vector<events::Attribute>& b) {
+  if (static_cast<size_t>(a.size()) != b.size()) return false;
+  for (size_t i = 0; i < b.size(); ++i) {
+    const auto& x = a[static_cast<int>(i)];
+    if (x.name() != b[i].name() || x.type() != b[i].type() || x.text() != b[i].text()) return false;
+  }
+  return true;
+}
+
+// Every event of `type`, in sequence order, page by page.
+Status read_all_of_type(const EventStore& store, const std::string& type,
+                        std::vector<Envelope>& out) {
+  uint64_t from = 1;
+  while (true) {
+    auto page = store.read_type(type, from, kPage);
+    if (!page.ok()) return page.status();
+    for (auto& e : *page) out.push_back(std::move(e));
+    if (page->size() < kPage) return Status();
+    from = out.back().sequence() + 1;
+  }
+}
+
+}  // namespace
+
+Status SchedulerClient::load_state() {
+  std::vector<Envelope> registered;
+  if (Status s = read_all_of_type(store_, "FrameworkRegistered", registered); !s.ok()) return s;
+  std::vector<Envelope> task_events;
+  if (Status s = read_all_of_type(store_, "TaskLaunchRequested", task_events); !s.ok()) return s;
+  if (Status s = read_all_of_type(store_, "TaskStatusObserved", task_events); !s.ok()) return s;
+  std::sort(task_events.begin(), task_events.end(),
+            [](const Envelope& a, const Envelope& b) { return a.sequence() < b.sequence(); });
+  AgentsProjection agents;
+  auto loaded = load_projection(store_, agents);
+  if (!loaded.ok()) return loaded.status();
+
+  std::lock_guard lock(mu_);
+  if (!registered.empty()) {
+    // The newest registration wins (a new one exists only after an allowed re-registration).
+    framework_id_ = registered.back().framework_registered().framework_id();
+    framework_id_durable_ = true;
+  }
+  tasks_.reset();
+  for (const auto& e : task_events) {
+    tasks_.apply(e);
+    if (e.has_task_status_observed()) last_status_[e.task_status_observed().task_id()] = e.task_status_observed();
+  }
+  agents_ = std::move(agents);
+  return Status();
+}
+
+Status SchedulerClient::record_framework_id(const std::string& framework_id) {
+  Envelope e;
+  e.set_source(events::SOURCE_OBSERVER);
+  e.set_timestamp_unix_ms(options_.clock->now_unix_ms());
+  auto* registered = e.mutable_framework_registered();
+  registered->set_framework_id(framework_id);
+  registered->set_master(leader());
+  auto appended = store_.append(kFrameworkStream, ExpectedVersion::any(), {std::move(e)});
+  if (!appended.ok()) return appended.status();
+  std::lock_guard lock(mu_);
+  framework_id_durable_ = true;
+  return Status();
+}
+
+bool SchedulerClient::record_status(const TaskStatus& status) {
+  events::TaskStatusObserved observed;
+  observed.set_task_id(status.task_id);
+  observed.set_agent_id(status.agent_id);
+  observed.set_state(task_state_name(status.state));
+  observed.set_reason(status.reason);
+  observed.set_message(status.message);
+  observed.set_source(source_name(status.source));
+  observed.set_uuid(status.uuid);
+  observed.set_has_healthy(status.healthy.has_value());
+  observed.set_healthy(status.healthy.value_or(false));
+  observed.set_timestamp(status.timestamp);
+  {
+    std::lock_guard lock(mu_);
+    auto last = last_status_.find(status.task_id);
+    if (last != last_status_.end()) {
+      const auto& prev = last->second;
+      // A resent update (same uuid) or a reconciliation answer that says nothing new is already
+      // in the log: durable, so it may be acknowledged, and not appended twice.
+      const bool resent = !status.uuid.empty() && prev.uuid() == status.uuid;
+      const bool nothing_new = status.uuid.empty() && prev.state() == observed.state() &&
+                               prev.agent_id() == observed.agent_id();
+      if (resent || nothing_new) return true;
+    }
+  }
+  Envelope e;
+  e.set_source(events::SOURCE_OBSERVER);
+  e.set_timestamp_unix_ms(options_.clock->now_unix_ms());
+  *e.mutable_task_status_observed() = observed;
+  auto appended = store_.append(task_stream(status.task_id), ExpectedVersion::any(), {e});
+  if (!appended.ok()) {
+    // Not acknowledged: the agent resends it later; reconciliation asks again for the rest.
+    log("cannot record the status of task " + status.task_id + " (not acknowledged): " +
+        appended.status().to_string());
+    return false;
+  }
+  e.set_sequence(appended->last_sequence);
+  std::lock_guard lock(mu_);
+  tasks_.apply(e);
+  last_status_[status.task_id] = observed;
+  ++counters_.updates_recorded;
+  return true;
+}
+
+void SchedulerClient::observe_agent(const std::string& hostname, const std::string& agent_id,
+                                    std::optional<std::string> ip,
+                                    const std::vector<events::Attribute>& attributes,
+                                    bool active) {
+  Envelope e;
+  {
+    std::lock_guard lock(mu_);
+    auto known = agents_.agents().find(hostname);
+    if (known != agents_.agents().end()) {
+      const auto& k = known->second;
+      // Offers carry no IP: keep the one GET_AGENTS reported for this host.
+      if (!ip) ip = k.ip();
+      if (k.agent_id() == agent_id && k.ip() == *ip && k.active() == active &&
+          same_attributes(k.attributes(), attributes)) {
+        return;
+      }
+    }
+    auto* a = e.mutable_agent_observed();
+    a->set_hostname(hostname);
+    a->set_agent_id(agent_id);
+    a->set_ip(ip.value_or(""));
+    a->set_active(active);
+    for (const auto& attribute : attributes) *a->add_attributes() = attribute;
+  }
+  e.set_source(events::SOURCE_OBSERVER);
+  e.set_timestamp_unix_ms(options_.clock->now_unix_ms());
+  auto appended = store_.append(agent_stream(hostname), ExpectedVersion::any(), {e});
+  if (!appended.ok()) {
+    log("cannot record agent " + hostname + ": " + appended.status().to_string());
+    return;  // seen again at the next offer or poll
+  }
+  e.set_sequence(appended->last_sequence);
+  std::lock_guard lock(mu_);
+  agents_.apply(e);
+}
+
+void SchedulerClient::remove_agent(const std::string& hostname, const std::string& agent_id,
+                                   const std::string& reason) {
+  Envelope e;
+  e.set_source(events::SOURCE_OBSERVER);
+  e.set_timestamp_unix_ms(options_.clock->now_unix_ms());
+  auto* removed = e.mutable_agent_removed();
+  removed->set_hostname(hostname);
+  removed->set_agent_id(agent_id);
+  removed->set_reason(reason);
+  auto appended = store_.append(agent_stream(hostname), ExpectedVersion::any(), {e});
+  if (!appended.ok()) {
+    log("cannot record the removal of agent " + hostname + ": " + appended.status().to_string());
+    return;
+  }
+  e.set_sequence(appended->last_sequence);
+  std::lock_guard lock(mu_);
+  agents_.apply(e);
+}
+
+net::awaitable<void> SchedulerClient::agents_poll_loop(uint64_t generation) {
+  net::steady_timer timer(io_);
+  while (!stopping_.load()) {
+    {
+      std::lock_guard lock(mu_);
+      if (generation != generation_) co_return;
+    }
+    co_await poll_agents_once();
+    timer.expires_after(options_.agents_poll_interval);
+    boost::system::error_code ec;
+    co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+  }
+}
+
+net::awaitable<void> SchedulerClient::poll_agents_once() {
+  std::optional<MasterAddress> leader;
+  {
+    std::lock_guard lock(mu_);
+    leader = leader_;
+  }
+  if (!leader) co_return;
+  auto reply = co_await operator_connection_.post(*leader, "/api/v1", auth_headers(),
+                                                  encode_get_agents().dump(),
+                                                  options_.request_timeout);
+  if (!reply.ok() || reply->status != 200) {
+    // Recovering (503), redirected or unreachable: the next poll or the stream sorts it out.
+    log("GET_AGENTS failed: " + (reply.ok() ? "HTTP " + std::to_string(reply->status)
+                                            : reply.status().to_string()));
+    co_return;
+  }
+  auto view = decode_get_agents(reply->body);
+  if (!view.ok()) {
+    log("GET_AGENTS answer unusable: " + view.status().message());
+    co_return;
+  }
+  std::set<std::string> listed(view->recovered_hostnames.begin(), view->recovered_hostnames.end());
+  for (const auto& agent : view->agents) {
+    listed.insert(agent.hostname);
+    observe_agent(agent.hostname, agent.agent_id, agent.ip, agent.attributes, agent.active);
+  }
+  std::vector<std::pair<std::string, std::string>> gone;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [hostname, agent] : agents_.agents()) {
+      if (!listed.count(hostname)) gone.emplace_back(hostname, agent.agent_id());
+    }
+  }
+  for (const auto& [hostname, agent_id] : gone) {
+    remove_agent(hostname, agent_id, "not listed by the master's GET_AGENTS");
+  }
+}
+
+}  // namespace scaleio::mesos

@@ -1,0 +1,143 @@
+#include "tests/mesos/sim_fixture.h"
+
+
+namespace scaleio::mesos::test {
+
+SimMaster::SimMaster(const std::function<void(sim::SimulatorOptions&)>& tweak) {
+  sim::SimulatorOptions options;
+  options.cluster = sim::generate_cluster_spec(3, 7).value();
+  options.seed = 7;
+  options.mesos_listen = "127.0.0.1:0";
+  options.mesos_standby_listen = "127.0.0.1:0";
+  options.gateway_listen = "";
+  options.control_listen = "";
+  options.tick_interval = std::chrono::milliseconds(5);
+  if (tweak) tweak(options);
+  simulator_ = std::make_unique<sim::Simulator>(io_, clock_, std::move(options));
+  Status status = simulator_->start();
+  if (!status.ok()) throw std::runtime_error("simulator did not start: " + status.to_string());
+  addresses_ = simulator_->addresses();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+SimMaster::~SimMaster() {
+  try {
+    on_io([this] {
+      simulator_->stop();
+      return 0;
+    });
+  } catch (...) {
+  }
+  io_.stop();
+  thread_.join();
+}
+
+void SimMaster::advance(Clock::Duration d) {
+  clock_.advance(d);
+  on_io([this] {
+    simulator_->tick();
+    return 0;
+  });
+}
+
+nlohmann::json SimMaster::world() {
+  return on_io([this] { return simulator_->control().world_json(); });
+}
+
+void RecordingListener::subscribed(const std::string& framework_id) {
+  std::lock_guard lock(mu_);
+  subscriptions_.push_back(framework_id);
+}
+
+void RecordingListener::offers(const std::vector<Offer>& offers) {
+  {
+    std::lock_guard lock(mu_);
+    offers_.insert(offers_.end(), offers.begin(), offers.end());
+  }
+  if (on_offers) on_offers(offers);
+}
+
+void RecordingListener::rescinded(const std::string&) {}
+
+void RecordingListener::status_update(const TaskStatus& status) {
+  std::lock_guard lock(mu_);
+  statuses_.push_back(status);
+}
+
+void RecordingListener::reconciled() {
+  std::lock_guard lock(mu_);
+  ++reconciled_;
+}
+
+void RecordingListener::error(const std::string& message) {
+  std::lock_guard lock(mu_);
+  errors_.push_back(message);
+}
+
+void RecordingListener::disconnected(const std::string& reason) {
+  std::lock_guard lock(mu_);
+  disconnects_.push_back(reason);
+}
+
+std::vector<std::string> RecordingListener::subscriptions() const {
+  std::lock_guard lock(mu_);
+  return subscriptions_;
+}
+std::vector<Offer> RecordingListener::all_offers() const {
+  std::lock_guard lock(mu_);
+  return offers_;
+}
+std::vector<TaskStatus> RecordingListener::statuses() const {
+  std::lock_guard lock(mu_);
+  return statuses_;
+}
+std::vector<std::string> RecordingListener::errors() const {
+  std::lock_guard lock(mu_);
+  return errors_;
+}
+std::vector<std::string> RecordingListener::disconnects() const {
+  std::lock_guard lock(mu_);
+  return disconnects_;
+}
+int RecordingListener::reconciled_count() const {
+  std::lock_guard lock(mu_);
+  return reconciled_;
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+                const std::function<void()>& between) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    if (between) between();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poll interval, not a sync
+  }
+  return condition();
+}
+
+SchedulerOptions fast_options(const std::vector<std::string>& masters) {
+  SchedulerOptions options;
+  options.masters = masters;
+  options.framework.name = "scaleio-test";
+  options.reconnect = {std::chrono::milliseconds(20), std::chrono::milliseconds(200)};
+  options.reconcile = {std::chrono::milliseconds(100), std::chrono::milliseconds(400)};
+  options.request_timeout = std::chrono::seconds(3);
+  options.agents_poll_interval = std::chrono::milliseconds(100);
+  options.random = [] { return 0.5; };
+  // Default log: stderr, which ctest shows for a failing test (Catch's INFO is not thread-safe).
+  return options;
+}
+
+std::unique_ptr<eventlog::RocksEventLog> open_log(const testing::TempDir& dir) {
+  auto log = eventlog::RocksEventLog::open(dir.sub("log"));
+  if (!log.ok()) throw std::runtime_error("cannot open the log: " + log.status().to_string());
+  return std::move(log.value());
+}
+
+std::vector<Envelope> events_of_type(const EventStore& store, const std::string& type) {
+  auto events = store.read_type(type, 1, 100000);
+  if (!events.ok()) throw std::runtime_error(events.status().to_string());
+  return std::move(events.value());
+}
+
+}  // namespace scaleio::mesos::test
