@@ -173,4 +173,34 @@ Result<ClusterSpec> generate_cluster_spec(int count, uint64_t seed) {
   return spec;
 }
 
+nlohmann::json cluster_spec_to_json(const ClusterSpec& spec) {
+  nlohmann::json agents = nlohmann::json::array();
+  for (const auto& agent : spec.agents) {
+    nlohmann::json resources = nlohmann::json::object();
+    for (const auto& [name, value] : agent.resources.scalars) resources[name] = value;
+    if (!agent.resources.ports.empty()) {
+      std::string ports = "[";
+      for (std::size_t i = 0; i < agent.resources.ports.size(); ++i) {
+        if (i) ports += ",";
+        ports += std::to_string(agent.resources.ports[i].first) + "-" +
+                 std::to_string(agent.resources.ports[i].second);
+      }
+      resources["ports"] = ports + "]";
+    }
+    nlohmann::json entry = {{"hostname", agent.hostname},
+                            {"ip", agent.ip},
+                            {"attributes", attributes_to_flag(agent.attributes)},
+                            {"resources", resources}};
+    for (const auto& node : spec.preinstalled) {
+      if (node.hostname == agent.hostname) {
+        entry["installed"] = {{"roles", node.roles}, {"mdm_ips", node.mdm_ips}};
+      }
+    }
+    agents.push_back(std::move(entry));
+  }
+  nlohmann::json out = {{"agents", agents}};
+  if (!spec.scaleio.is_null()) out["scaleio"] = spec.scaleio;
+  return out;
+}
+
 }  // namespace scaleio::sim

@@ -38,4 +38,8 @@ Result<ClusterSpec> generate_cluster_spec(int agents, uint64_t seed);
 
 Resources default_agent_resources();
 
+// The cluster file form of `spec` (parse_cluster_spec reads it back to the same spec), so a
+// generated cluster can be saved and edited: scaleio-sim --agents 6 --print-cluster.
+nlohmann::json cluster_spec_to_json(const ClusterSpec& spec);
+
 }  // namespace scaleio::sim

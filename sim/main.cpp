@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   SimulatorOptions options;
   std::string password_file;
   double heartbeat_seconds = 15.0;
+  bool print_cluster = false;
 
   auto* agents_option = app.add_option("--agents", agents, "generate a cluster of N agents")
                             ->check(CLI::Range(1, 1000));
@@ -66,6 +67,9 @@ int main(int argc, char** argv) {
                  "Mesos heartbeat interval announced and used")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+
+  app.add_flag("--print-cluster", print_cluster,
+               "print the cluster as a cluster file (JSON) and exit, to save and edit it");
 
   try {
     app.parse(argc, argv);
@@ -104,6 +108,10 @@ int main(int argc, char** argv) {
     return fail(std::string(cluster_file.empty() ? "--agents: " : "--cluster: ") +
                     cluster.status().message(),
                 kUsageError);
+  }
+  if (print_cluster) {
+    std::cout << cluster_spec_to_json(cluster.value()).dump(2) << std::endl;
+    return 0;
   }
   options.cluster = std::move(cluster.value());
   options.seed = seed;

@@ -157,3 +157,20 @@ TEST_CASE("scaleio-node command lines", "[units][node]") {
   CHECK(unknown.kind == NodeCommand::Kind::kInvalid);
   CHECK(unknown.error == "unknown scaleio-node command: rm -rf /");
 }
+
+TEST_CASE("a generated cluster survives the round trip through the cluster file form",
+          "[units][cluster]") {
+  auto spec = generate_cluster_spec(7, 11);
+  REQUIRE(spec.ok());
+  auto again = parse_cluster_spec(cluster_spec_to_json(*spec));
+  REQUIRE(again.ok());
+  REQUIRE(again->agents.size() == spec->agents.size());
+  for (std::size_t i = 0; i < spec->agents.size(); ++i) {
+    CHECK(again->agents[i].hostname == spec->agents[i].hostname);
+    CHECK(again->agents[i].ip == spec->agents[i].ip);
+    CHECK(attributes_to_flag(again->agents[i].attributes) ==
+          attributes_to_flag(spec->agents[i].attributes));
+    CHECK(again->agents[i].resources.scalars == spec->agents[i].resources.scalars);
+    CHECK(again->agents[i].resources.ports == spec->agents[i].resources.ports);
+  }
+}
