@@ -68,9 +68,35 @@ Result<std::vector<T>> HttpGatewayClient::list(const std::string& type, T (*pars
 }
 
 Result<sio::Inventory> HttpGatewayClient::query_instances() {
-  auto reply = session_->call(http::verb::get, "/instances", std::nullopt, Repeatable::kYes);
-  if (!reply.ok()) return reply.status();
-  return parse_inventory(*reply, "GET " + session_->url().api_prefix + "/instances");
+  if (!instances_unsupported_) {
+    auto reply = session_->call(http::verb::get, "/instances", std::nullopt, Repeatable::kYes);
+    // A gateway without the one-call read (HTTP 404) is read type by type from then on.
+    const bool unsupported = !reply.ok() && reply.status().code() == StatusCode::kNotFound &&
+                             reply.status().message().find("HTTP 404") != std::string::npos;
+    if (!unsupported) {
+      if (!reply.ok()) return reply.status();
+      return parse_inventory(*reply, "GET " + session_->url().api_prefix + "/instances");
+    }
+    instances_unsupported_ = true;
+  }
+  sio::Inventory inv;
+  auto system = this->system();
+  if (!system.ok()) return system.status();
+  inv.system = *system;
+  auto read = [](auto result, auto& into) -> Status {
+    if (!result.ok()) return result.status();
+    into = std::move(result).value();
+    return Status();
+  };
+  if (Status s = read(list_protection_domains(), inv.protection_domains); !s.ok()) return s;
+  if (Status s = read(list_fault_sets(), inv.fault_sets); !s.ok()) return s;
+  if (Status s = read(list_storage_pools(), inv.storage_pools); !s.ok()) return s;
+  if (Status s = read(list("Sds", &parse_sds), inv.sdss); !s.ok()) return s;
+  if (Status s = read(list_devices(), inv.devices); !s.ok()) return s;
+  if (Status s = read(list_sdcs(), inv.sdcs); !s.ok()) return s;
+  if (Status s = read(list_volumes(), inv.volumes); !s.ok()) return s;
+  attach_devices(inv.sdss, inv.devices);
+  return inv;
 }
 
 Result<std::optional<sio::System>> HttpGatewayClient::system() {

@@ -3,6 +3,7 @@
 // is also what makes it safe to retry a create whose first answer was lost.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -73,6 +74,7 @@ class HttpGatewayClient final : public GatewayClient {
   Result<std::string> system_id();
 
   std::unique_ptr<RestSession> session_;
+  std::atomic<bool> instances_unsupported_{false};
 };
 
 }  // namespace scaleio::gateway

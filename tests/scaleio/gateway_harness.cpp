@@ -58,13 +58,15 @@ std::string GatewayHarness::url() const {
 
 void GatewayHarness::handle(const std::shared_ptr<sim::HttpExchange>& exchange) {
   const auto& request = exchange->request();
-  enum { kServe, kHang, kGarbage, kError } action = kServe;
+  enum { kServe, kHang, kGarbage, kError, kMissing } action = kServe;
   std::string garbage;
   {
     std::lock_guard lock(mu_);
     requests_.push_back(
         {std::string(request.method_string()), std::string(request.target()), request.body()});
-    if (hang_ > 0) {
+    if (!unsupported_.empty() && request.target() == unsupported_) {
+      action = kMissing;
+    } else if (hang_ > 0) {
       --hang_;
       action = kHang;
     } else if (garbage_ > 0) {
@@ -85,6 +87,9 @@ void GatewayHarness::handle(const std::shared_ptr<sim::HttpExchange>& exchange) 
   if (action == kGarbage) {
     response.set(http::field::content_type, "text/html");
     response.body() = garbage;
+  } else if (action == kMissing) {
+    response.result(http::status::not_found);
+    response.body() = R"({"message":"Not found","httpStatusCode":404,"errorCode":0})";
   } else if (action == kError) {
     response.result(http::status::internal_server_error);
     response.set(http::field::content_type, "application/json");
@@ -108,6 +113,11 @@ void GatewayHarness::garbage_next(int n, std::string body) {
 void GatewayHarness::fail_next_with_500(int n) {
   std::lock_guard lock(mu_);
   errors_ = n;
+}
+
+void GatewayHarness::unsupported(std::string target) {
+  std::lock_guard lock(mu_);
+  unsupported_ = std::move(target);
 }
 
 void GatewayHarness::expire_tokens() {

@@ -57,6 +57,8 @@ class GatewayHarness {
   void hang_next(int n);
   void garbage_next(int n, std::string body = "<html><body>502 Bad Gateway</body></html>");
   void fail_next_with_500(int n);
+  // Every request for exactly `target` is answered 404 (a gateway without that endpoint).
+  void unsupported(std::string target);
   void expire_tokens();
   // Stops the server (closing every connection), forgets every token, serves again on the same
   // port.
@@ -97,6 +99,7 @@ class GatewayHarness {
   int garbage_ = 0;
   std::string garbage_body_;
   int errors_ = 0;
+  std::string unsupported_;
   std::vector<RecordedRequest> requests_;
   std::vector<std::shared_ptr<sim::HttpExchange>> held_;
 };
