@@ -43,7 +43,7 @@ TEST_CASE("resilience: an expired token gets one re-login and the same request w
   CHECK(f.client->session().logins() == 2);
 }
 
-TEST_CASE("resilience: a gateway restart closes connections and tokens; the client recovers") {
+TEST_CASE("resilience: a gateway restart closes connections and tokens, the client recovers") {
   ClientFixture f;
   f.gw.three_node_cluster();
   REQUIRE(f.client->list_sdcs().ok());
@@ -118,7 +118,7 @@ TEST_CASE("resilience: a 500 storm is retried with capped backoff, then a clear 
   }
 }
 
-TEST_CASE("resilience: timeouts are per request; reads retry, mutations report the unknown") {
+TEST_CASE("resilience: timeouts are per request, reads retry, mutations report the unknown") {
   ClientFixture f;
   f.reconfigure(
       [](GatewayClientOptions& o) { o.request_timeout = std::chrono::milliseconds(300); });
@@ -183,7 +183,7 @@ TEST_CASE("resilience: a garbage answer is a clear error naming the endpoint") {
   CHECK(f.client->list_volumes().ok());  // and the client still works
 }
 
-TEST_CASE("resilience: TLS verification is on by default; skipping it must be explicit") {
+TEST_CASE("resilience: TLS verification is on by default, skipping it must be explicit") {
   ClientFixture f;
   SECTION("without the CA the certificate is refused") {
     GatewayClientOptions options = f.base_options();

@@ -319,7 +319,7 @@ TEST_CASE("drift: a stale state keeps its drift and says the gateway is unreacha
   CHECK(b.state.sdss.size() == 3);  // nothing forgotten
 }
 
-TEST_CASE("drift: plan problems are invalid-plan items; an invalid MDM plan is not acted on") {
+TEST_CASE("drift: plan problems are invalid-plan items, an invalid MDM plan is not acted on") {
   StateBuilder b;
   b.converged();
   auto plan = three_node_plan();

@@ -46,7 +46,7 @@ TEST_CASE("observation diff: a second identical observation is no change") {
   CHECK(observation_changes(state, shuffled, stats).empty());
 }
 
-TEST_CASE("observation diff: capacity moves under 1% are not changes; missing stats keep it") {
+TEST_CASE("observation diff: capacity moves under 1% are not changes, missing stats keep it") {
   ObservedState state;
   std::map<std::string, sio::PoolStatistics> stats = {{"sp-1", {}}};
   stats["sp-1"].max_capacity_kb = 100 * sio::kKbPerGb;

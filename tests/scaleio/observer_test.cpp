@@ -65,7 +65,7 @@ struct ObserverFixture {
 
 }  // namespace
 
-TEST_CASE("observer: the first poll records the cluster; 100 quiet polls append nothing") {
+TEST_CASE("observer: the first poll records the cluster, 100 quiet polls append nothing") {
   ObserverFixture o;
   o.f.gw.clear_requests();
   const size_t first = o.poll();
@@ -140,7 +140,7 @@ TEST_CASE("observer: each real change appends exactly one event") {
   CHECK(sdc_down.sdc_observed().ip() == "10.0.0.1");  // the gateway says "N/A"; kept
 }
 
-TEST_CASE("observer: an outage appends one GatewayUnreachable; the state goes stale, not empty") {
+TEST_CASE("observer: an outage appends one GatewayUnreachable, the state goes stale, not empty") {
   ObserverFixture o;
   o.poll();
   const size_t objects = o.observer->state().sdss.size();
