@@ -16,7 +16,8 @@ namespace {
 int frameworks_in(const nlohmann::json& world) { return static_cast<int>(world["frameworks"].size()); }
 
 nlohmann::json world_task(SimMaster& sim, const std::string& task_id) {
-  for (const auto& t : sim.world()["tasks"]) {
+  const nlohmann::json world = sim.world();  // the loop must not run over a destroyed temporary
+  for (const auto& t : world["tasks"]) {
     if (t["task_id"] == task_id) return t;
   }
   return nullptr;
@@ -86,7 +87,8 @@ TEST_CASE("first subscribe records FrameworkRegistered; unused offers are declin
   std::this_thread::sleep_for(300ms);  // let a few 100 ms polls run; asserting nothing happened
   CHECK(events_of_type(*log, "AgentObserved").size() == observed);
   CHECK(client.counters().subscriptions == polls_before);
-  for (const auto& agent : sim.world()["agents"]) {
+  const nlohmann::json world = sim.world();
+  for (const auto& agent : world["agents"]) {
     auto it = agents.agents().find(agent["hostname"].get<std::string>());
     REQUIRE(it != agents.agents().end());
     CHECK(it->second.ip() == agent["ip"].get<std::string>());

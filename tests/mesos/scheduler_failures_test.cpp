@@ -64,7 +64,8 @@ class FlakyStore final : public EventStore {
 };
 
 nlohmann::json world_task(SimMaster& sim, const std::string& task_id) {
-  for (const auto& t : sim.world()["tasks"]) {
+  const nlohmann::json world = sim.world();  // the loop must not run over a destroyed temporary
+  for (const auto& t : world["tasks"]) {
     if (t["task_id"] == task_id) return t;
   }
   return nullptr;
@@ -185,6 +186,8 @@ TEST_CASE("an update whose append fails is not acknowledged; the resent one is l
   client_ptr = &client;
   REQUIRE(client.start().ok());
   REQUIRE(eventually([&] { return launched.load(); }, 10s, [&] { sim.advance(1s); }));
+  // The ACCEPT travels on its own connection: wait for the master to have the task.
+  REQUIRE(eventually([&] { return !world_task(sim, "t1").is_null(); }));
   // STAGING → STARTING after 0.5 s of simulated time: the update arrives, the append fails.
   sim.advance(1s);
   REQUIRE(eventually([&] { return log.refused.load() == 1; }));
@@ -267,7 +270,11 @@ TEST_CASE("an agent restarted with new attributes: new agent id, same hostname, 
   };
   REQUIRE(eventually([&] {
     load();
-    return agents.agents().size() == 3 && !agents.agents().begin()->second.ip().empty();
+    if (agents.agents().size() != 3) return false;
+    for (const auto& [_, a] : agents.agents()) {
+      if (a.ip().empty()) return false;
+    }
+    return true;
   }));
   const std::string host = agents.agents().begin()->first;
   const std::string old_agent_id = agents.agents().begin()->second.agent_id();
@@ -287,6 +294,9 @@ TEST_CASE("an agent restarted with new attributes: new agent id, same hostname, 
   CHECK_FALSE(agent.ip().empty());
   // One change, one event (the offer and the poll may both see it first; never more than that).
   const size_t events_after = events_of_type(*log, "AgentObserved").size();
+  std::string history;
+  for (const auto& e : events_of_type(*log, "AgentObserved")) history += e.ShortDebugString() + "\n";
+  INFO(history);
   CHECK(events_after > events_before);
   CHECK(events_after <= events_before + 2);
   client.stop();
