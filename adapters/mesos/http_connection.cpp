@@ -19,10 +19,12 @@ net::awaitable<Status> connect_stream(beast::tcp_stream& stream, const MasterAdd
   net::ip::tcp::resolver resolver(co_await net::this_coro::executor);
   auto endpoints = co_await resolver.async_resolve(address.host, address.port,
                                                    net::redirect_error(net::use_awaitable, ec));
-  if (ec) co_return unavailable("cannot resolve master " + address.to_string() + ": " + ec.message());
+  if (ec)
+    co_return unavailable("cannot resolve master " + address.to_string() + ": " + ec.message());
   stream.expires_after(timeout);
   co_await stream.async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
-  if (ec) co_return unavailable("cannot connect to master " + address.to_string() + ": " + ec.message());
+  if (ec)
+    co_return unavailable("cannot connect to master " + address.to_string() + ": " + ec.message());
   stream.socket().set_option(net::ip::tcp::no_delay(true), ec);
   co_return Status();
 }

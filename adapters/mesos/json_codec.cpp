@@ -10,7 +10,9 @@ using nlohmann::json;
 
 namespace {
 
-json id(const std::string& value) { return {{"value", value}}; }
+json id(const std::string& value) {
+  return {{"value", value}};
+}
 
 json scalar_resource(const char* name, double value) {
   return {{"name", name}, {"type", "SCALAR"}, {"scalar", {{"value", value}}}};
@@ -20,7 +22,9 @@ json base_call(const char* type, const std::string& framework_id) {
   return {{"type", type}, {"framework_id", id(framework_id)}};
 }
 
-json filters(double refuse_seconds) { return {{"refuse_seconds", refuse_seconds}}; }
+json filters(double refuse_seconds) {
+  return {{"refuse_seconds", refuse_seconds}};
+}
 
 json offer_ids_json(const std::vector<std::string>& offer_ids) {
   json out = json::array();
@@ -126,10 +130,10 @@ json encode_accept(const std::string& framework_id, const std::vector<std::strin
   json task_infos = json::array();
   for (const auto& t : tasks) task_infos.push_back(task_info(t));
   json call = base_call("ACCEPT", framework_id);
-  call["accept"] = {{"offer_ids", offer_ids_json(offer_ids)},
-                    {"operations", json::array({{{"type", "LAUNCH"},
-                                                 {"launch", {{"task_infos", task_infos}}}}})},
-                    {"filters", filters(refuse_seconds)}};
+  call["accept"] = {
+      {"offer_ids", offer_ids_json(offer_ids)},
+      {"operations", json::array({{{"type", "LAUNCH"}, {"launch", {{"task_infos", task_infos}}}}})},
+      {"filters", filters(refuse_seconds)}};
   return call;
 }
 
@@ -181,9 +185,13 @@ json encode_reconcile(const std::string& framework_id, const std::vector<TaskRef
   return call;
 }
 
-json encode_teardown(const std::string& framework_id) { return base_call("TEARDOWN", framework_id); }
+json encode_teardown(const std::string& framework_id) {
+  return base_call("TEARDOWN", framework_id);
+}
 
-json encode_get_agents() { return {{"type", "GET_AGENTS"}}; }
+json encode_get_agents() {
+  return {{"type", "GET_AGENTS"}};
+}
 
 // --- events -----------------------------------------------------------------------------------
 
@@ -229,7 +237,8 @@ Result<Offer> decode_offer(const json& o) {
     offer.id = id_value(o, "id");
     offer.agent_id = id_value(o, "agent_id");
     offer.hostname = o.at("hostname").get<std::string>();
-    if (offer.id.empty() || offer.agent_id.empty()) return data_loss("offer without id or agent id");
+    if (offer.id.empty() || offer.agent_id.empty())
+      return data_loss("offer without id or agent id");
     auto attributes = decode_attributes(o.value("attributes", json::array()));
     if (!attributes.ok()) return attributes.status();
     offer.attributes = std::move(attributes.value());
@@ -243,7 +252,8 @@ Result<Offer> decode_offer(const json& o) {
         if (name == "disk") offer.disk_mb += v;
       } else if (type == "RANGES" && name == "ports") {
         for (const auto& range : r.at("ranges").value("range", json::array())) {
-          offer.ports.push_back({range.at("begin").get<uint64_t>(), range.at("end").get<uint64_t>()});
+          offer.ports.push_back(
+              {range.at("begin").get<uint64_t>(), range.at("end").get<uint64_t>()});
         }
       }
     }
@@ -271,7 +281,8 @@ Result<TaskStatus> decode_task_status(const json& s) {
       if (!uuid) return data_loss("task status uuid is not base64");
       status.uuid = std::move(*uuid);
     }
-    if (s.contains("healthy") && s["healthy"].is_boolean()) status.healthy = s["healthy"].get<bool>();
+    if (s.contains("healthy") && s["healthy"].is_boolean())
+      status.healthy = s["healthy"].get<bool>();
     status.timestamp = s.value("timestamp", 0.0);
     if (status.task_id.empty()) return data_loss("task status without task_id");
     return status;

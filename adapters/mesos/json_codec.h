@@ -35,7 +35,8 @@ nlohmann::json encode_accept(const std::string& framework_id,
                              const std::vector<TaskLaunch>& tasks, double refuse_seconds);
 nlohmann::json encode_decline(const std::string& framework_id,
                               const std::vector<std::string>& offer_ids, double refuse_seconds);
-nlohmann::json encode_revive(const std::string& framework_id, const std::vector<std::string>& roles);
+nlohmann::json encode_revive(const std::string& framework_id,
+                             const std::vector<std::string>& roles);
 nlohmann::json encode_suppress(const std::string& framework_id,
                                const std::vector<std::string>& roles);
 nlohmann::json encode_kill(const std::string& framework_id, const std::string& task_id,

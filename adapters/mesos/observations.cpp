@@ -20,8 +20,12 @@ namespace {
 constexpr char kFrameworkStream[] = "mesos/framework";
 constexpr size_t kPage = 1000;
 
-std::string agent_stream(const std::string& hostname) { return "node/" + hostname; }
-std::string task_stream(const std::string& task_id) { return "task/" + task_id; }
+std::string agent_stream(const std::string& hostname) {
+  return "node/" + hostname;
+}
+std::string task_stream(const std::string& task_id) {
+  return "task/" + task_id;
+}
 
 const char* source_name(StatusSource source) {
   switch (source) {
@@ -81,7 +85,8 @@ Status SchedulerClient::load_state() {
   tasks_.reset();
   for (const auto& e : task_events) {
     tasks_.apply(e);
-    if (e.has_task_status_observed()) last_status_[e.task_status_observed().task_id()] = e.task_status_observed();
+    if (e.has_task_status_observed())
+      last_status_[e.task_status_observed().task_id()] = e.task_status_observed();
   }
   agents_ = std::move(agents);
   return Status();
@@ -133,8 +138,8 @@ bool SchedulerClient::record_status(const TaskStatus& status) {
   auto appended = store_.append(task_stream(status.task_id), ExpectedVersion::any(), {e});
   if (!appended.ok()) {
     // Not acknowledged: the agent resends it later; reconciliation asks again for the rest.
-    log("cannot record the status of task " + status.task_id + " (not acknowledged): " +
-        appended.status().to_string());
+    log("cannot record the status of task " + status.task_id +
+        " (not acknowledged): " + appended.status().to_string());
     return false;
   }
   e.set_sequence(appended->last_sequence);
@@ -147,8 +152,7 @@ bool SchedulerClient::record_status(const TaskStatus& status) {
 
 void SchedulerClient::observe_agent(const std::string& hostname, const std::string& agent_id,
                                     std::optional<std::string> ip,
-                                    const std::vector<events::Attribute>& attributes,
-                                    bool active) {
+                                    const std::vector<events::Attribute>& attributes, bool active) {
   Envelope e;
   {
     std::lock_guard lock(mu_);
@@ -221,13 +225,12 @@ net::awaitable<void> SchedulerClient::poll_agents_once() {
     leader = leader_;
   }
   if (!leader) co_return;
-  auto reply = co_await operator_connection_.post(*leader, "/api/v1", auth_headers(),
-                                                  encode_get_agents().dump(),
-                                                  options_.request_timeout);
+  auto reply = co_await operator_connection_.post(
+      *leader, "/api/v1", auth_headers(), encode_get_agents().dump(), options_.request_timeout);
   if (!reply.ok() || reply->status != 200) {
     // Recovering (503), redirected or unreachable: the next poll or the stream sorts it out.
-    log("GET_AGENTS failed: " + (reply.ok() ? "HTTP " + std::to_string(reply->status)
-                                            : reply.status().to_string()));
+    log("GET_AGENTS failed: " +
+        (reply.ok() ? "HTTP " + std::to_string(reply->status) : reply.status().to_string()));
     co_return;
   }
   auto view = decode_get_agents(reply->body);

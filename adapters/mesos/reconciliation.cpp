@@ -30,7 +30,8 @@ void SchedulerClient::reconcile_tick(uint64_t generation) {
   {
     std::lock_guard lock(mu_);
     if (generation != generation_ || stopping_.load()) return;
-    for (const auto& [task_id, agent_id] : pending_reconcile_) pending.push_back({task_id, agent_id});
+    for (const auto& [task_id, agent_id] : pending_reconcile_)
+      pending.push_back({task_id, agent_id});
   }
   if (pending.empty()) return;
   log("reconciling " + std::to_string(pending.size()) + " task(s), attempt " +

@@ -37,7 +37,9 @@ SchedulerClient::SchedulerClient(EventStore& store, MesosListener& listener,
   }
 }
 
-SchedulerClient::~SchedulerClient() { stop(); }
+SchedulerClient::~SchedulerClient() {
+  stop();
+}
 
 void SchedulerClient::log(const std::string& line) const {
   if (options_.log) {
@@ -47,7 +49,9 @@ void SchedulerClient::log(const std::string& line) const {
   }
 }
 
-double SchedulerClient::unit_random() { return random_(); }
+double SchedulerClient::unit_random() {
+  return random_();
+}
 
 Status SchedulerClient::start() {
   if (thread_.joinable()) return failed_precondition("the scheduler client is already running");
@@ -68,7 +72,8 @@ Status SchedulerClient::start() {
     if (!in) return unavailable("cannot read the secret file " + options_.secret_file);
     std::string secret = content.str();
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-    if (secret.empty()) return invalid_argument("the secret file " + options_.secret_file + " is empty");
+    if (secret.empty())
+      return invalid_argument("the secret file " + options_.secret_file + " is empty");
     authorization_ = "Basic " + base64_encode(options_.framework.principal + ":" + secret);
   }
   if (Status s = load_state(); !s.ok()) return s;
@@ -164,7 +169,8 @@ Status SchedulerClient::launch(const std::vector<std::string>& offer_ids,
   std::string framework_id;
   {
     std::lock_guard lock(mu_);
-    if (!subscribed_.load() || !framework_id_) return unavailable("not subscribed; launch not sent");
+    if (!subscribed_.load() || !framework_id_)
+      return unavailable("not subscribed; launch not sent");
     framework_id = *framework_id_;
     std::string hostname;
     for (const auto& id : offer_ids) {
@@ -255,7 +261,9 @@ Status SchedulerClient::teardown() {
 
 // --- the call worker --------------------------------------------------------------------------
 
-void SchedulerClient::wake_call_worker() { call_wake_.cancel(); }
+void SchedulerClient::wake_call_worker() {
+  call_wake_.cancel();
+}
 
 net::awaitable<void> SchedulerClient::call_worker() {
   while (!stopping_.load()) {
@@ -287,9 +295,9 @@ net::awaitable<void> SchedulerClient::call_worker() {
     if (!reply.ok() || reply->status != 202) {
       std::lock_guard lock(mu_);
       ++counters_.calls_failed;
-      const std::string why = reply.ok() ? "HTTP " + std::to_string(reply->status) + " " +
-                                               reply->body.substr(0, 200)
-                                         : reply.status().to_string();
+      const std::string why =
+          reply.ok() ? "HTTP " + std::to_string(reply->status) + " " + reply->body.substr(0, 200)
+                     : reply.status().to_string();
       // The stream's watchdog and the subscription loop handle a lost master; the call's effect
       // is re-derived by the caller's next reconcile pass.
       log(call->type + " call failed: " + why);

@@ -114,7 +114,8 @@ net::awaitable<SchedulerClient::SubscribeOutcome> SchedulerClient::subscribe_onc
     // Read the (small) body for the message; a failure here changes nothing.
     if (!parser.is_done()) {
       stream.expires_after(options_.request_timeout);
-      co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
+      co_await http::async_read(stream, buffer, parser,
+                                net::redirect_error(net::use_awaitable, ec));
     }
     const std::string body = parser.get().body().substr(0, 300);
     if (status == 307) {
@@ -258,18 +259,20 @@ bool SchedulerClient::handle_event(const Event& event, uint64_t generation,
           old_id = framework_id_.value_or("");
         }
         if (options_.register_new_framework_if_removed) {
-          log("framework " + old_id + " was removed by the master; registering a new framework "
+          log("framework " + old_id +
+              " was removed by the master; registering a new framework "
               "(register_new_framework_if_removed is set)");
-          listener_.error("framework " + old_id + " has been removed by the master; registering "
+          listener_.error("framework " + old_id +
+                          " has been removed by the master; registering "
                           "a new one as allowed by register_new_framework_if_removed");
           std::lock_guard lock(mu_);
           framework_id_.reset();
           framework_id_durable_ = false;
         } else {
-          const std::string message =
-              "framework " + old_id + " has been removed by the Mesos master (its tasks are "
-              "gone). Not registering a new framework: restart with "
-              "register_new_framework_if_removed to do so.";
+          const std::string message = "framework " + old_id +
+                                      " has been removed by the Mesos master (its tasks are "
+                                      "gone). Not registering a new framework: restart with "
+                                      "register_new_framework_if_removed to do so.";
           {
             std::lock_guard lock(mu_);
             permanent_error_ = failed_precondition(message);
@@ -280,9 +283,9 @@ bool SchedulerClient::handle_event(const Event& event, uint64_t generation,
         }
       } else if (event.message.find(kFailedOver) != std::string::npos) {
         // Another scheduler instance took our framework id. Fighting back would flap both; stop.
-        const std::string message =
-            "another scheduler subscribed with framework id " + framework_id().value_or("") +
-            " (\"Framework failed over\"); this instance stops";
+        const std::string message = "another scheduler subscribed with framework id " +
+                                    framework_id().value_or("") +
+                                    " (\"Framework failed over\"); this instance stops";
         {
           std::lock_guard lock(mu_);
           permanent_error_ = failed_precondition(message);
@@ -327,9 +330,8 @@ bool SchedulerClient::on_subscribed(const Event& event, uint64_t generation,
   start_reconciliation(generation);
   arm_implicit_reconciliation(generation);
   ++running_coroutines_;
-  net::co_spawn(io_, agents_poll_loop(generation), [this](std::exception_ptr) {
-    --running_coroutines_;
-  });
+  net::co_spawn(io_, agents_poll_loop(generation),
+                [this](std::exception_ptr) { --running_coroutines_; });
   return true;
 }
 

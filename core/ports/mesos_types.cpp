@@ -6,9 +6,10 @@ namespace scaleio::mesos {
 
 namespace {
 constexpr std::array<const char*, 14> kStateNames = {
-    "TASK_STARTING", "TASK_RUNNING", "TASK_FINISHED",     "TASK_FAILED",      "TASK_KILLED",
-    "TASK_LOST",     "TASK_STAGING", "TASK_ERROR",        "TASK_KILLING",     "TASK_DROPPED",
-    "TASK_UNREACHABLE", "TASK_GONE", "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN"};
+    "TASK_STARTING",         "TASK_RUNNING", "TASK_FINISHED",    "TASK_FAILED",
+    "TASK_KILLED",           "TASK_LOST",    "TASK_STAGING",     "TASK_ERROR",
+    "TASK_KILLING",          "TASK_DROPPED", "TASK_UNREACHABLE", "TASK_GONE",
+    "TASK_GONE_BY_OPERATOR", "TASK_UNKNOWN"};
 }  // namespace
 
 bool is_terminal(TaskState state) {

@@ -63,10 +63,10 @@ struct TaskStatus {
   std::string task_id;
   std::string agent_id;
   TaskState state = TaskState::kStaging;
-  std::string reason;   // "REASON_RECONCILIATION", empty when none
+  std::string reason;  // "REASON_RECONCILIATION", empty when none
   std::string message;
   StatusSource source = StatusSource::kMaster;
-  std::string uuid;     // raw bytes (16); empty = nothing to acknowledge
+  std::string uuid;  // raw bytes (16); empty = nothing to acknowledge
   std::optional<bool> healthy;
   double timestamp = 0;  // seconds since the epoch, as the sender stamped it
 };

@@ -78,9 +78,9 @@ TEST_CASE("codec: calls name the framework as an object and use enum names", "[c
 }
 
 TEST_CASE("codec: SUBSCRIBED, HEARTBEAT, RESCIND, FAILURE and both ERROR shapes", "[codec]") {
-  auto subscribed = decode_event(
-      R"({"type":"SUBSCRIBED","subscribed":{"framework_id":{"value":"m-0000"},)"
-      R"("heartbeat_interval_seconds":0.5,"master_info":{"id":"m"}}})");
+  auto subscribed =
+      decode_event(R"({"type":"SUBSCRIBED","subscribed":{"framework_id":{"value":"m-0000"},)"
+                   R"("heartbeat_interval_seconds":0.5,"master_info":{"id":"m"}}})");
   REQUIRE(subscribed.ok());
   CHECK(subscribed->type == Event::Type::kSubscribed);
   CHECK(subscribed->framework_id == "m-0000");
@@ -88,7 +88,8 @@ TEST_CASE("codec: SUBSCRIBED, HEARTBEAT, RESCIND, FAILURE and both ERROR shapes"
   CHECK(decode_event(R"({"type":"HEARTBEAT"})")->type == Event::Type::kHeartbeat);
   auto rescind = decode_event(R"({"type":"RESCIND","rescind":{"offer_id":{"value":"O7"}}})");
   CHECK(rescind->offer_id == "O7");
-  auto nested = decode_event(R"({"type":"ERROR","error":{"message":"Framework has been removed"}})");
+  auto nested =
+      decode_event(R"({"type":"ERROR","error":{"message":"Framework has been removed"}})");
   CHECK(nested->type == Event::Type::kError);
   CHECK(nested->message == "Framework has been removed");
   CHECK(decode_event(R"({"type":"ERROR","message":"top"})")->message == "top");
@@ -176,18 +177,19 @@ TEST_CASE("codec: malformed events are data loss, not crashes", "[codec]") {
 }
 
 TEST_CASE("codec: GET_AGENTS gives hostname, id, attributes, IP from the pid", "[codec]") {
-  json body = {{"type", "GET_AGENTS"},
-               {"get_agents",
-                {{"agents",
-                  {{{"agent_info",
-                     {{"id", {{"value", "S1"}}},
-                      {"hostname", "node-01"},
-                      {"port", 5051},
-                      {"attributes",
-                       {{{"name", "scaleio-roles"}, {"type", "TEXT"}, {"text", {{"value", "mdm"}}}}}}}},
-                    {"active", true},
-                    {"pid", "slave(1)@10.0.0.5:5051"}}}},
-                 {"recovered_agents", {{{"hostname", "node-02"}, {"id", {{"value", "S2"}}}}}}}}};
+  json body = {
+      {"type", "GET_AGENTS"},
+      {"get_agents",
+       {{"agents",
+         {{{"agent_info",
+            {{"id", {{"value", "S1"}}},
+             {"hostname", "node-01"},
+             {"port", 5051},
+             {"attributes",
+              {{{"name", "scaleio-roles"}, {"type", "TEXT"}, {"text", {{"value", "mdm"}}}}}}}},
+           {"active", true},
+           {"pid", "slave(1)@10.0.0.5:5051"}}}},
+        {"recovered_agents", {{{"hostname", "node-02"}, {"id", {{"value", "S2"}}}}}}}}};
   auto view = decode_get_agents(body.dump());
   REQUIRE(view.ok());
   REQUIRE(view->agents.size() == 1);

@@ -6,7 +6,9 @@ using scaleio::StatusCode;
 using scaleio::mesos::RecordIoDecoder;
 
 namespace {
-std::string frame(const std::string& record) { return std::to_string(record.size()) + "\n" + record; }
+std::string frame(const std::string& record) {
+  return std::to_string(record.size()) + "\n" + record;
+}
 }  // namespace
 
 TEST_CASE("RecordIO: one record split across many chunks, byte by byte", "[recordio]") {

@@ -13,7 +13,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-int frameworks_in(const nlohmann::json& world) { return static_cast<int>(world["frameworks"].size()); }
+int frameworks_in(const nlohmann::json& world) {
+  return static_cast<int>(world["frameworks"].size());
+}
 
 nlohmann::json world_task(SimMaster& sim, const std::string& task_id) {
   const nlohmann::json world = sim.world();  // the loop must not run over a destroyed temporary
@@ -47,9 +49,10 @@ void launch_once_on_offers(RecordingListener& listener, SchedulerClient*& client
 
 }  // namespace
 
-TEST_CASE("first subscribe records FrameworkRegistered; unused offers are declined; agents "
-          "observed with IPs",
-          "[client][integration]") {
+TEST_CASE(
+    "first subscribe records FrameworkRegistered; unused offers are declined; agents "
+    "observed with IPs",
+    "[client][integration]") {
   SimMaster sim;
   testing::TempDir dir;
   auto log = open_log(dir);
@@ -83,7 +86,7 @@ TEST_CASE("first subscribe records FrameworkRegistered; unused offers are declin
   }));
   const size_t observed = events_of_type(*log, "AgentObserved").size();
   const auto polls_before = client.counters().subscriptions;
-  sim.advance(2s);  // more offers, more polls: no change, no event
+  sim.advance(2s);                     // more offers, more polls: no change, no event
   std::this_thread::sleep_for(300ms);  // let a few 100 ms polls run; asserting nothing happened
   CHECK(events_of_type(*log, "AgentObserved").size() == observed);
   CHECK(client.counters().subscriptions == polls_before);

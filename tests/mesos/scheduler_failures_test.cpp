@@ -180,7 +180,8 @@ TEST_CASE("an update whose append fails is not acknowledged; the resent one is l
   SchedulerClient* client_ptr = nullptr;
   listener.on_offers = [&](const std::vector<Offer>& offers) {
     if (launched.load() || !client_ptr || !client_ptr->reconciled() || offers.empty()) return;
-    if (client_ptr->launch({offers[0].id}, {install_task(offers[0], "t1")}, 5).ok()) launched = true;
+    if (client_ptr->launch({offers[0].id}, {install_task(offers[0], "t1")}, 5).ok())
+      launched = true;
   };
   SchedulerClient client(log, listener, fast_options({sim.leader()}));
   client_ptr = &client;
@@ -244,7 +245,8 @@ TEST_CASE("restart: known tasks are reconciled explicitly, with retries, before 
   CHECK(listener.reconciled_count() == 1);
   bool answered = false;
   for (const auto& s : listener.statuses()) {
-    if (s.task_id == "t1" && s.state == TaskState::kRunning && s.reason == "REASON_RECONCILIATION") {
+    if (s.task_id == "t1" && s.state == TaskState::kRunning &&
+        s.reason == "REASON_RECONCILIATION") {
       answered = true;
       CHECK(s.uuid.empty());
     }
@@ -295,14 +297,16 @@ TEST_CASE("an agent restarted with new attributes: new agent id, same hostname, 
   // One change, one event (the offer and the poll may both see it first; never more than that).
   const size_t events_after = events_of_type(*log, "AgentObserved").size();
   std::string history;
-  for (const auto& e : events_of_type(*log, "AgentObserved")) history += e.ShortDebugString() + "\n";
+  for (const auto& e : events_of_type(*log, "AgentObserved"))
+    history += e.ShortDebugString() + "\n";
   INFO(history);
   CHECK(events_after > events_before);
   CHECK(events_after <= events_before + 2);
   client.stop();
 }
 
-TEST_CASE("an agent gone from GET_AGENTS is recorded as AgentRemoved", "[client][integration][agents]") {
+TEST_CASE("an agent gone from GET_AGENTS is recorded as AgentRemoved",
+          "[client][integration][agents]") {
   SimMaster sim;
   testing::TempDir dir;
   auto log = open_log(dir);
@@ -317,9 +321,10 @@ TEST_CASE("an agent gone from GET_AGENTS is recorded as AgentRemoved", "[client]
   client.stop();
 }
 
-TEST_CASE("secrets: unreadable or empty secret files are refused at start, the secret never "
-          "appears in messages",
-          "[client][secret]") {
+TEST_CASE(
+    "secrets: unreadable or empty secret files are refused at start, the secret never "
+    "appears in messages",
+    "[client][secret]") {
   testing::TempDir dir;
   auto log = open_log(dir);
   RecordingListener listener;

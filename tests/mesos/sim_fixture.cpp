@@ -1,6 +1,5 @@
 #include "tests/mesos/sim_fixture.h"
 
-
 namespace scaleio::mesos::test {
 
 SimMaster::SimMaster(const std::function<void(sim::SimulatorOptions&)>& tweak) {
