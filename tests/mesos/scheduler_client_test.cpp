@@ -238,3 +238,66 @@ TEST_CASE("task updates are recorded before acknowledgement; nothing acked twice
   CHECK(client.counters().acknowledgements_sent == 2);
   client.stop();
 }
+
+TEST_CASE(
+    "suppress and revive by request; kill is recorded as TASK_KILLED; implicit "
+    "reconciliation runs periodically",
+    "[client][integration][calls]") {
+  SimMaster sim;
+  testing::TempDir dir;
+  auto log = open_log(dir);
+  RecordingListener listener;
+  SchedulerClient* client_ptr = nullptr;
+  std::atomic<bool> launched{false};
+  launch_once_on_offers(listener, client_ptr, launched, "t-kill");
+  SchedulerOptions options = fast_options({sim.leader()});
+  options.implicit_reconcile_interval = 300ms;
+  SchedulerClient client(*log, listener, options);
+  client_ptr = &client;
+  REQUIRE(client.start().ok());
+  REQUIRE(eventually([&] { return launched.load(); }, 10s, [&] { sim.advance(1s); }));
+  REQUIRE(eventually([&] { return !world_task(sim, "t-kill").is_null(); }));
+
+  auto suppressed = [&] { return sim.world()["frameworks"][0]["suppressed"].get<bool>(); };
+  REQUIRE(client.suppress().ok());
+  REQUIRE(eventually(suppressed));
+  REQUIRE(client.revive().ok());
+  REQUIRE(eventually([&] { return !suppressed(); }));
+
+  // Implicit reconciliation: the master answers for every task it knows, without uuid.
+  const auto calls = client.counters().reconcile_calls;
+  REQUIRE(eventually([&] { return client.counters().reconcile_calls >= calls + 2; }));
+  REQUIRE(eventually([&] {
+    for (const auto& s : listener.statuses()) {
+      if (s.task_id == "t-kill" && s.reason == "REASON_RECONCILIATION") return true;
+    }
+    return false;
+  }));
+
+  std::string agent_id = world_task(sim, "t-kill")["agent_id"].get<std::string>();
+  REQUIRE(client.kill("t-kill", agent_id).ok());
+  REQUIRE(eventually(
+      [&] {
+        for (const auto& e : events_of_type(*log, "TaskStatusObserved")) {
+          if (e.task_status_observed().state() == "TASK_KILLED") return true;
+        }
+        return false;
+      },
+      10s, [&] { sim.advance(1s); }));
+  client.stop();
+}
+
+TEST_CASE("driver calls before subscription are refused as unavailable", "[client]") {
+  testing::TempDir dir;
+  auto log = open_log(dir);
+  RecordingListener listener;
+  SchedulerClient client(*log, listener, fast_options({"127.0.0.1:1"}));
+  CHECK(client.revive().code() == StatusCode::kUnavailable);
+  CHECK(client.decline({"o"}, 5).code() == StatusCode::kUnavailable);
+  CHECK(client.launch({"o"}, {}, 5).code() == StatusCode::kFailedPrecondition);
+  TaskStatus no_uuid;
+  CHECK(client.acknowledge(no_uuid).ok());  // nothing to acknowledge is not an error
+  CHECK(client.start().ok());
+  CHECK(client.start().code() == StatusCode::kFailedPrecondition);
+  client.stop();
+}
