@@ -6,7 +6,7 @@
 using namespace scaleio::mesos;
 using nlohmann::json;
 
-TEST_CASE("codec: SUBSCRIBE carries the FrameworkInfo; a re-subscription sets both ids",
+TEST_CASE("codec: SUBSCRIBE carries the FrameworkInfo and a re-subscription sets both ids",
           "[codec]") {
   FrameworkSettings settings;
   settings.principal = "scaleio-principal";

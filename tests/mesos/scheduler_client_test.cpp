@@ -50,7 +50,7 @@ void launch_once_on_offers(RecordingListener& listener, SchedulerClient*& client
 }  // namespace
 
 TEST_CASE(
-    "first subscribe records FrameworkRegistered; unused offers are declined; agents "
+    "first subscribe records FrameworkRegistered, then unused offers are declined, then agents "
     "observed with IPs",
     "[client][integration]") {
   SimMaster sim;
@@ -206,7 +206,7 @@ TEST_CASE("heartbeat loss: the watchdog drops the silent stream and resubscribes
   client.stop();
 }
 
-TEST_CASE("task updates are recorded before acknowledgement; nothing acked twice",
+TEST_CASE("task updates are recorded before acknowledgement and nothing is acked twice",
           "[client][integration][updates]") {
   SimMaster sim;
   testing::TempDir dir;
@@ -240,7 +240,7 @@ TEST_CASE("task updates are recorded before acknowledgement; nothing acked twice
 }
 
 TEST_CASE(
-    "suppress and revive by request; kill is recorded as TASK_KILLED; implicit "
+    "suppress and revive by request, then kill is recorded as TASK_KILLED, then implicit "
     "reconciliation runs periodically",
     "[client][integration][calls]") {
   SimMaster sim;

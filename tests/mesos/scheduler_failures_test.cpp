@@ -167,8 +167,9 @@ TEST_CASE("with register_new_framework_if_removed a removed framework is replace
   client.stop();
 }
 
-TEST_CASE("an update whose append fails is not acknowledged; the resent one is logged, then acked",
-          "[client][integration][updates]") {
+TEST_CASE(
+    "an update whose append fails is not acknowledged, then the resent one is logged, then acked",
+    "[client][integration][updates]") {
   SimMaster sim;
   testing::TempDir dir;
   auto real_log = open_log(dir);
