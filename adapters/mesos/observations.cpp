@@ -224,9 +224,11 @@ net::awaitable<void> SchedulerClient::poll_agents_once() {
     std::lock_guard lock(mu_);
     leader = leader_;
   }
-  if (!leader) co_return;
+  if (!leader || agents_poll_in_flight_) co_return;
+  agents_poll_in_flight_ = true;
   auto reply = co_await operator_connection_.post(
       *leader, "/api/v1", auth_headers(), encode_get_agents().dump(), options_.request_timeout);
+  agents_poll_in_flight_ = false;
   if (!reply.ok() || reply->status != 200) {
     // Recovering (503), redirected or unreachable: the next poll or the stream sorts it out.
     log("GET_AGENTS failed: " +

@@ -206,6 +206,9 @@ class SchedulerClient final : public MesosDriver {
   HttpConnection calls_connection_;
   HttpConnection operator_connection_;
   int reconcile_attempt_ = 0;
+  // One GET_AGENTS at a time: a poll loop of an old subscription may still be mid-request when
+  // the next subscription's loop starts, and they share operator_connection_.
+  bool agents_poll_in_flight_ = false;
 
   // Guarded by mu_ (the driver calls come from other threads).
   mutable std::mutex mu_;
