@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <set>
 
-#include "sim/bytes_base64.h"
+#include "core/base64.h"
 #include "sim/mesos_json.h"
 #include "sim/mesos_master.h"
 
@@ -342,7 +342,7 @@ MesosMaster::Answer MesosMaster::handle_acknowledge(Framework& framework,
             "Failed to validate scheduler::Call: 'acknowledge' needs agent_id, task_id and "
             "uuid"};
   }
-  auto uuid = from_base64(ack["uuid"].get<std::string>());
+  auto uuid = base64_decode(ack["uuid"].get<std::string>());
   if (!uuid || uuid->size() != 16) {
     return {400, "Failed to validate scheduler::Call: 'acknowledge.uuid' is not a valid UUID"};
   }

@@ -2,7 +2,7 @@
 // master and scheduler (at-least-once, one un-acked update in flight per task).
 #include <cstdio>
 
-#include "sim/bytes_base64.h"
+#include "core/base64.h"
 #include "sim/mesos_json.h"
 #include "sim/mesos_master.h"
 
@@ -78,7 +78,7 @@ void MesosMaster::agent_update(Task& task, const std::string& state, const std::
                    {"agent_id", id_object(task.agent_id)},
                    {"executor_id", id_object(task.task_id)},
                    {"timestamp", now_seconds()},
-                   {"uuid", to_base64(update.uuid)}};
+                   {"uuid", base64_encode(update.uuid)}};
   if (!message.empty()) update.status["message"] = message;
   if (!reason.empty()) update.status["reason"] = reason;
   task.unacked.push_back(std::move(update));

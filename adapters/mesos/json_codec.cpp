@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "adapters/mesos/base64.h"
+#include "core/base64.h"
 
 namespace scaleio::mesos {
 

@@ -14,7 +14,7 @@
 #include <random>
 #include <sstream>
 
-#include "adapters/mesos/base64.h"
+#include "core/base64.h"
 
 namespace scaleio::mesos {
 

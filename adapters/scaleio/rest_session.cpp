@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "adapters/scaleio/base64.h"
+#include "core/base64.h"
 #include "adapters/scaleio/gateway_errors.h"
 
 namespace scaleio::gateway {

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "sim/gateway/base64.h"
+#include "core/base64.h"
 #include "sim/gateway/object_views.h"
 #include "sim/gateway/request_body.h"
 #include "sim/gateway/rest_handlers.h"

@@ -1,6 +1,6 @@
 #include "sim/gateway/token_store.h"
 
-#include "sim/gateway/base64.h"
+#include "core/base64.h"
 #include "sim/gateway/id_generator.h"
 
 namespace scaleio::sim {

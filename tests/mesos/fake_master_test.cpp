@@ -9,7 +9,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "adapters/mesos/base64.h"
+#include "core/base64.h"
 #include "tests/mesos/sim_fixture.h"
 
 using namespace scaleio;

@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include "adapters/mesos/backoff.h"
-#include "adapters/mesos/base64.h"
 #include "adapters/mesos/master_address.h"
 
 using namespace scaleio::mesos;
@@ -32,13 +31,3 @@ TEST_CASE("backoff: doubles from the initial delay, capped, with half of it jitt
   CHECK(backoff_delay(policy, 1000, 0.5) == milliseconds(750));
 }
 
-TEST_CASE("base64: round trip of every length, padding, bad input", "[base64]") {
-  std::string bytes;
-  for (int i = 0; i < 40; ++i) {
-    CHECK(base64_decode(base64_encode(bytes)) == bytes);
-    bytes += static_cast<char>(i * 37);
-  }
-  CHECK(base64_encode("user:secret") == "dXNlcjpzZWNyZXQ=");
-  CHECK_FALSE(base64_decode("a!bc").has_value());
-  CHECK_FALSE(base64_decode("abcde").has_value());
-}

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include "adapters/mesos/base64.h"
+#include "core/base64.h"
+
+using scaleio::base64_decode;
+using scaleio::base64_encode;
 #include "adapters/mesos/json_codec.h"
 
 using namespace scaleio::mesos;

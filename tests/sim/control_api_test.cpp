@@ -1,7 +1,7 @@
 // The control API: listing, world state, errors, gateway faults.
 #include <catch2/catch.hpp>
 
-#include "sim/bytes_base64.h"
+#include "core/base64.h"
 #include "sim/cluster_spec.h"
 #include "sim_harness.h"
 
@@ -84,7 +84,7 @@ TEST_CASE("ScaleIO component faults are forwarded - unknown hosts are errors", "
 
 namespace {
 std::string basic_auth(const std::string& user, const std::string& password) {
-  return "Basic " + to_base64(user + ":" + password);
+  return "Basic " + scaleio::base64_encode(user + ":" + password);
 }
 }  // namespace
 

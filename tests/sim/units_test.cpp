@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include "sim/attributes.h"
-#include "sim/bytes_base64.h"
 #include "sim/cluster_spec.h"
 #include "sim/node_command.h"
 #include "sim/recordio.h"
@@ -69,13 +68,6 @@ TEST_CASE("RecordIO framing and chunk splitting", "[units][recordio]") {
     CHECK(chunks[0].size() > records[0].size() + records[1].size());
     CHECK(chunks[1].size() < records[2].size());
   }
-}
-
-TEST_CASE("base64 for status uuids", "[units]") {
-  const std::string bytes("\x00\x01\xfe\xff\x10 abcdefghij", 16);
-  CHECK(from_base64(to_base64(bytes)) == bytes);
-  CHECK(to_base64("abc") == "YWJj");
-  CHECK(!from_base64("a*b="));
 }
 
 TEST_CASE("generated clusters: deterministic per seed, with personas, domains and devices",

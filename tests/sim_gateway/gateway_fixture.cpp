@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/gateway/base64.h"
+#include "core/base64.h"
 
 namespace scaleio::sim::testing {
 

@@ -1,8 +1,8 @@
-#include "adapters/mesos/base64.h"
+#include "core/base64.h"
 
 #include <cstdint>
 
-namespace scaleio::mesos {
+namespace scaleio {
 
 namespace {
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -64,4 +64,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace scaleio::mesos
+}  // namespace scaleio
