@@ -31,6 +31,9 @@ struct EventLogOptions {
   const Clock* clock = &SystemClock::instance();
   // For fault injection in tests (a full disk, ...); null = the default environment.
   rocksdb::Env* env = nullptr;
+  // How long a group-commit leader may wait for the appenders of the previous group to queue up
+  // again before it writes (only when fewer than that group are queued). 0 = never wait.
+  std::chrono::microseconds group_commit_wait{100};
   // Snapshots kept per projection; older ones are deleted when a new one is saved.
   size_t snapshots_kept = 2;
 };
@@ -114,6 +117,9 @@ class RocksEventLog final : public EventStore {
   std::mutex append_mu_;
   std::deque<PendingAppend*> queue_;
   bool leader_active_ = false;
+  size_t last_group_size_ = 0;        // appenders in the previous group
+  bool waiting_for_joiners_ = false;  // a leader waits for them (group_commit_wait)
+  std::condition_variable joiners_;
   uint64_t next_sequence_ = 1;
   std::unordered_map<std::string, uint64_t> stream_versions_;
   bool needs_resume_ = false;
