@@ -11,9 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+#include <nlohmann/json.hpp>
 
 #include "core/agents_projection.h"
 #include "eventlog/rocks_event_log.h"
@@ -29,7 +29,7 @@ namespace {
 
 struct Sizes {
   int reps = 5;
-  double sync_seconds = 1.0;         // per repetition of a synced measurement
+  double sync_seconds = 1.0;  // per repetition of a synced measurement
   uint64_t unsynced_events = 500'000;
   uint64_t rebuild_events = 1'000'000;
   uint64_t startup_events = 5'000'000;
@@ -159,8 +159,9 @@ void fill_unsynced(RocksEventLog& log, uint64_t events, uint64_t batch = 1000) {
     std::vector<Envelope> b;
     b.reserve(batch);
     for (uint64_t k = 0; k < batch && i + k < events; ++k) b.push_back(sample_event(i + k));
-    must(log.append("fill/" + std::to_string((i / batch) % 64), ExpectedVersion::any(), std::move(b))
-             .status());
+    must(
+        log.append("fill/" + std::to_string((i / batch) % 64), ExpectedVersion::any(), std::move(b))
+            .status());
   }
 }
 
@@ -200,7 +201,8 @@ int main(int argc, char** argv) {
   {
     auto log = open_log(root + "/synced", true);
     for (int r = 0; r < sizes.reps; ++r) {
-      raw.push_back(raw_synced_puts_per_second(root + "/raw-" + std::to_string(r), sizes.sync_seconds));
+      raw.push_back(
+          raw_synced_puts_per_second(root + "/raw-" + std::to_string(r), sizes.sync_seconds));
       ours.push_back(appends_per_second(*log, 1, sizes.sync_seconds));
       grouped.push_back(appends_per_second(*log, 8, sizes.sync_seconds));
     }

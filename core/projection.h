@@ -27,7 +27,7 @@ struct ProjectionLoad {
   bool from_snapshot = false;
   uint64_t snapshot_sequence = 0;
   uint64_t events_applied = 0;
-  uint64_t last_sequence = 0;  // the projection reflects every event up to this one
+  uint64_t last_sequence = 0;    // the projection reflects every event up to this one
   std::string snapshot_problem;  // why a snapshot was not used, when there was one
 };
 

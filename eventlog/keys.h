@@ -14,7 +14,8 @@
 namespace scaleio::eventlog::keys {
 
 inline void put_be64(std::string& out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
 inline uint64_t get_be64(std::string_view in) {

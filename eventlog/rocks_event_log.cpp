@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <shared_mutex>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <shared_mutex>
 #include <system_error>
 #include <thread>
 
@@ -249,9 +249,9 @@ Status RocksEventLog::open_db(const std::string& secondary_path) {
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
-      read_only_ ? rocksdb::DB::OpenAsSecondary(opts, path_, secondary_path, descriptors, &handles_,
-                                                &raw)
-                 : rocksdb::DB::Open(rocksdb::DBOptions(opts), path_, descriptors, &handles_, &raw);
+      read_only_
+          ? rocksdb::DB::OpenAsSecondary(opts, path_, secondary_path, descriptors, &handles_, &raw)
+          : rocksdb::DB::Open(rocksdb::DBOptions(opts), path_, descriptors, &handles_, &raw);
   if (!s.ok()) return from_rocks(s, "cannot open", path_);
   db_.reset(raw);
   for (size_t i = 0; i < names.size(); ++i) {
@@ -282,10 +282,10 @@ Status RocksEventLog::check_format() {
                      "': it is damaged or not a scaleio-operator log");
   }
   if (found > kFormatVersion) {
-    return failed_precondition("event log at " + path_ + " was written by a newer scaleio-operator" +
-                               " (log format " + std::to_string(found) + ", this build reads up " +
-                               "to " + std::to_string(kFormatVersion) +
-                               "). Run the newer version; nothing was changed");
+    return failed_precondition(
+        "event log at " + path_ + " was written by a newer scaleio-operator" + " (log format " +
+        std::to_string(found) + ", this build reads up " + "to " + std::to_string(kFormatVersion) +
+        "). Run the newer version; nothing was changed");
   }
   return Status();
 }
@@ -321,7 +321,8 @@ Result<AppendResult> RocksEventLog::append(std::string_view stream, ExpectedVers
     return failed_precondition("event log at " + path_ + " is open read-only");
   }
   if (Status s = validate_stream_id(stream); !s.ok()) return s;
-  if (events.empty()) return invalid_argument("append to '" + std::string(stream) + "' of no events");
+  if (events.empty())
+    return invalid_argument("append to '" + std::string(stream) + "' of no events");
   for (size_t i = 0; i < events.size(); ++i) {
     if (Status s = validate_event(events[i], i, stream); !s.ok()) return s;
   }
@@ -414,8 +415,8 @@ void RocksEventLog::commit_group(std::deque<PendingAppend*>& group) {
     }
     if (!p->expected.is_any() && p->expected.value() != current) {
       p->result = aborted("append to stream '" + stream + "' expected version " +
-                          expected_text(p->expected) + " but it is at " +
-                          std::to_string(current) + ": re-read the stream and decide again");
+                          expected_text(p->expected) + " but it is at " + std::to_string(current) +
+                          ": re-read the stream and decide again");
       continue;
     }
     AppendResult r;
@@ -463,8 +464,8 @@ void RocksEventLog::commit_group(std::deque<PendingAppend*>& group) {
 
 Status RocksEventLog::recover_after_write_error() {
   // RocksDB stops accepting writes after a failed one. Resume() clears that when it can; some
-  // failures (a WAL write on a full disk) leave the handle stuck for good, and only a reopen — which
-  // replays the WAL, losing nothing that was acknowledged — brings it back.
+  // failures (a WAL write on a full disk) leave the handle stuck for good, and only a reopen —
+  // which replays the WAL, losing nothing that was acknowledged — brings it back.
   if (db_) {
     rocksdb::Status resumed = db_->Resume();
     if (resumed.ok()) {
@@ -483,7 +484,8 @@ Status RocksEventLog::recover_after_write_error() {
   uint64_t before = last_committed_.load();
   if (Status s = load_last_sequence(); !s.ok()) return s;
   if (last_committed_.load() != before) {
-    return data_loss("event log at " + path_ + " ends at " + std::to_string(last_committed_.load()) +
+    return data_loss("event log at " + path_ + " ends at " +
+                     std::to_string(last_committed_.load()) +
                      " after recovering from a write error, but " + std::to_string(before) +
                      " events were acknowledged");
   }
@@ -526,8 +528,7 @@ Result<uint64_t> RocksEventLog::stream_version(std::string_view stream) const {
   return stream_version_from_db(stream);
 }
 
-Result<std::vector<Envelope>> RocksEventLog::read(uint64_t from_sequence,
-                                                  size_t max_events) const {
+Result<std::vector<Envelope>> RocksEventLog::read(uint64_t from_sequence, size_t max_events) const {
   std::vector<Envelope> out;
   uint64_t last = last_committed_.load();
   if (from_sequence == 0) from_sequence = 1;
@@ -602,7 +603,8 @@ Result<std::vector<Envelope>> RocksEventLog::read_stream(std::string_view stream
     uint64_t seq = keys::get_be64(it->value().ToStringView());
     if (seq > last_committed_.load()) break;
     std::string bytes;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), events_cf_, keys::sequence_key(seq), &bytes);
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), events_cf_, keys::sequence_key(seq), &bytes);
     if (!s.ok()) {
       return s.IsNotFound() ? data_loss("event log at " + path_ + ": stream '" +
                                         std::string(stream) + "' points at missing event " +
@@ -631,7 +633,8 @@ Result<std::vector<Envelope>> RocksEventLog::read_type(std::string_view event_ty
     uint64_t seq = keys::trailing_number(it->key().ToStringView());
     if (seq > last_committed_.load()) break;
     std::string bytes;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), events_cf_, keys::sequence_key(seq), &bytes);
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), events_cf_, keys::sequence_key(seq), &bytes);
     if (!s.ok()) return from_rocks(s, "cannot read", path_);
     Envelope e;
     if (Status d = decode(bytes, seq, &e); !d.ok()) return d;
@@ -645,7 +648,8 @@ namespace {
 
 class RocksSubscription final : public EventSubscription {
  public:
-  RocksSubscription(RocksEventLog* log, uint64_t from) : log_(log), next_(std::max<uint64_t>(from, 1)) {}
+  RocksSubscription(RocksEventLog* log, uint64_t from)
+      : log_(log), next_(std::max<uint64_t>(from, 1)) {}
 
   Result<std::vector<Envelope>> next_batch(size_t max_events, Clock::Duration wait) override {
     Result<uint64_t> last = log_->wait_for_sequence(next_, wait);
@@ -683,8 +687,8 @@ Result<uint64_t> RocksEventLog::wait_for_sequence(uint64_t sequence, Clock::Dura
       if (last_committed_.load() >= sequence) return last_committed_.load();
       auto now = std::chrono::steady_clock::now();
       if (now >= deadline) return last_committed_.load();
-      std::this_thread::sleep_for(
-          std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(50)));
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          deadline - now, std::chrono::milliseconds(50)));
     }
   }
   std::unique_lock lock(commit_mu_);

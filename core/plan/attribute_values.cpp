@@ -45,8 +45,8 @@ Status check_object_name(std::string_view kind, std::string_view name) {
                               "' contains a space or control character; ScaleIO names have none");
     }
     if (c == '/' || c == ',' || c == '=' || c == '@' || c == ':' || c == ';') {
-      return invalid_argument(std::string(kind) + " name '" + std::string(name) +
-                              "' contains '" + std::string(1, c) + "', which is not allowed");
+      return invalid_argument(std::string(kind) + " name '" + std::string(name) + "' contains '" +
+                              std::string(1, c) + "', which is not allowed");
     }
   }
   return Status();
@@ -61,7 +61,8 @@ Status check_device_path(std::string_view path) {
     return invalid_argument("device path '" + std::string(path) + "' names a directory");
   }
   for (char c : path) {
-    if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) {
+    if (std::isspace(static_cast<unsigned char>(c)) ||
+        std::iscntrl(static_cast<unsigned char>(c))) {
       return invalid_argument("device path '" + std::string(path) + "' contains a blank");
     }
   }
@@ -87,7 +88,9 @@ bool is_ipv4(std::string_view text) {
   return parts == 4;
 }
 
-uint64_t round_up_to_8gb(uint64_t gb) { return (gb + 7) / 8 * 8; }
+uint64_t round_up_to_8gb(uint64_t gb) {
+  return (gb + 7) / 8 * 8;
+}
 
 Result<VolumeDeclaration> parse_volume(std::string_view raw) {
   std::string_view item = trim(raw);

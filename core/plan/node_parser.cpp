@@ -14,11 +14,16 @@ constexpr std::string_view kSdcPrefix = "scaleio-sdc-";
 
 std::string_view type_name(events::Attribute::Type t) {
   switch (t) {
-    case events::Attribute::SCALAR: return "SCALAR";
-    case events::Attribute::RANGES: return "RANGES";
-    case events::Attribute::SET: return "SET";
-    case events::Attribute::TEXT: return "TEXT";
-    default: return "UNKNOWN";
+    case events::Attribute::SCALAR:
+      return "SCALAR";
+    case events::Attribute::RANGES:
+      return "RANGES";
+    case events::Attribute::SET:
+      return "SET";
+    case events::Attribute::TEXT:
+      return "TEXT";
+    default:
+      return "UNKNOWN";
   }
 }
 
@@ -75,8 +80,9 @@ class NodeReader {
       if (used_.count(name)) continue;
       std::string why;
       if (std::string_view(name).starts_with(kSdsPrefix)) {
-        why = "is not used: no protection domain or storage pool of this node's "
-              "scaleio-sds-domains matches it (a typo?)";
+        why =
+            "is not used: no protection domain or storage pool of this node's "
+            "scaleio-sds-domains matches it (a typo?)";
       } else if (std::string_view(name).starts_with(kSdcPrefix)) {
         why = "is not used: no domain of this node's scaleio-sdc-domains matches it (a typo?)";
       } else {
@@ -135,14 +141,15 @@ void parse_sds(NodeReader& r, const ClusterSettings& settings, PlannedNode& node
     if (!r.has("scaleio-sds-domains") && node.persona == Persona::kData &&
         !settings.default_domain.empty() && !settings.default_pool.empty() &&
         !settings.default_devices.empty()) {
-      node.pools.push_back({settings.default_domain, settings.default_pool, settings.default_devices});
+      node.pools.push_back(
+          {settings.default_domain, settings.default_pool, settings.default_devices});
     }
     return;
   }
   // First the pools of every domain, so that an ambiguous legacy device key can be recognised.
   std::vector<std::pair<std::string, std::vector<std::string>>> pools_of;
-  for (const auto& domain : checked_names(r, "scaleio-sds-domains", "protection domain",
-                                          *domains_value)) {
+  for (const auto& domain :
+       checked_names(r, "scaleio-sds-domains", "protection domain", *domains_value)) {
     const std::string key = "scaleio-sds-" + domain;
     std::optional<std::string> pools = r.text(key);
     if (!pools) {
@@ -178,9 +185,9 @@ void parse_sds(NodeReader& r, const ClusterSettings& settings, PlannedNode& node
                                          [&](const auto& d) { return d.first == pool; });
         if (in_several || is_domain_key) {
           r.mark_used(legacy);
-          std::string other = in_several ? "pool '" + pool + "' exists in several domains of " +
-                                               "this node"
-                                         : "'" + pool + "' is also a protection domain here";
+          std::string other =
+              in_several ? "pool '" + pool + "' exists in several domains of " + "this node"
+                         : "'" + pool + "' is also a protection domain here";
           r.node_error(legacy, legacy + " is ambiguous: " + other + ". Use the qualified form " +
                                    qualified + "=/dev/...; pool " + domain + "/" + pool +
                                    " is left out of the plan");
@@ -239,7 +246,8 @@ void parse_sds(NodeReader& r, const ClusterSettings& settings, PlannedNode& node
 void parse_sdc(NodeReader& r, ParsedNode& parsed) {
   PlannedNode& node = parsed.node;
   if (std::optional<std::string> domains = r.text("scaleio-sdc-domains")) {
-    for (const auto& domain : checked_names(r, "scaleio-sdc-domains", "protection domain", *domains)) {
+    for (const auto& domain :
+         checked_names(r, "scaleio-sdc-domains", "protection domain", *domains)) {
       node.sdc_domains.insert(domain);
       const std::string key = "scaleio-sdc-" + domain;
       if (std::optional<std::string> pools = r.text(key)) {
@@ -309,7 +317,8 @@ std::optional<ParsedNode> parse_node(const events::AgentObserved& agent,
     if (*size == "1" || *size == "3" || *size == "5") {
       parsed.declared_mdm_cluster_size = std::stoi(*size);
     } else {
-      r.cluster_error("scaleio-mdm-cluster", "'" + *size + "' is not an MDM cluster size: use 1, 3 or 5");
+      r.cluster_error("scaleio-mdm-cluster",
+                      "'" + *size + "' is not an MDM cluster size: use 1, 3 or 5");
     }
   }
   parse_sds(r, settings, node);

@@ -4,19 +4,26 @@ namespace scaleio::plan {
 
 std::string_view persona_name(Persona p) {
   switch (p) {
-    case Persona::kPrimary: return "primary";
-    case Persona::kSecondary: return "secondary";
-    case Persona::kTiebreaker: return "tiebreaker";
-    case Persona::kData: return "data";
+    case Persona::kPrimary:
+      return "primary";
+    case Persona::kSecondary:
+      return "secondary";
+    case Persona::kTiebreaker:
+      return "tiebreaker";
+    case Persona::kData:
+      return "data";
   }
   return "data";
 }
 
 std::string_view severity_name(ProblemSeverity s) {
   switch (s) {
-    case ProblemSeverity::kClusterError: return "cluster-error";
-    case ProblemSeverity::kNodeError: return "node-error";
-    case ProblemSeverity::kWarning: return "warning";
+    case ProblemSeverity::kClusterError:
+      return "cluster-error";
+    case ProblemSeverity::kNodeError:
+      return "node-error";
+    case ProblemSeverity::kWarning:
+      return "warning";
   }
   return "warning";
 }

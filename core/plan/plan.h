@@ -63,11 +63,11 @@ struct PlannedNode {
   std::string agent_id;
   std::string ip;  // scaleio-ip when given, else the agent's address
   Persona persona = Persona::kData;
-  std::string fault_set;          // empty = none
+  std::string fault_set;           // empty = none
   std::vector<PlannedPool> pools;  // SDS pools with their devices, ordered by (domain, pool)
   std::set<PoolRef> sdc_pools;     // pools this node consumes from
   std::set<std::string> sdc_domains;
-  std::set<std::string> volumes;   // volume names mapped to this node's SDC
+  std::set<std::string> volumes;  // volume names mapped to this node's SDC
 
   bool runs_mdm() const { return persona == Persona::kPrimary || persona == Persona::kSecondary; }
   bool runs_tiebreaker() const { return persona == Persona::kTiebreaker; }
@@ -85,7 +85,7 @@ struct MdmClusterPlan {
   std::string primary;
   std::vector<std::string> secondaries;  // hostnames, sorted
   std::vector<std::string> tiebreakers;
-  bool adopt = false;                    // an existing cluster given by --mdm-ips
+  bool adopt = false;  // an existing cluster given by --mdm-ips
   std::vector<std::string> adopt_mdm_ips;
   bool operator==(const MdmClusterPlan&) const = default;
 };

@@ -47,9 +47,10 @@ MdmClusterPlan plan_mdm(const Plan& plan, const ClusterSettings& settings,
   bool ok = !unknown_persona;
   if (p == 0) {
     ok = false;
-    cluster_error("no node has scaleio-persona=primary, so no MDM cluster can be created. Declare "
-                  "1 primary (1-node), 1 primary + 1 secondary + 1 tiebreaker (3-node) or 1 primary "
-                  "+ 2 secondary + 2 tiebreaker (5-node), or adopt a cluster with --mdm-ips");
+    cluster_error(
+        "no node has scaleio-persona=primary, so no MDM cluster can be created. Declare "
+        "1 primary (1-node), 1 primary + 1 secondary + 1 tiebreaker (3-node) or 1 primary "
+        "+ 2 secondary + 2 tiebreaker (5-node), or adopt a cluster with --mdm-ips");
   } else if (p > 1) {
     ok = false;
     cluster_error("several nodes declare scaleio-persona=primary (" + join(primaries) +
@@ -64,8 +65,9 @@ MdmClusterPlan plan_mdm(const Plan& plan, const ClusterSettings& settings,
   // An unknown persona already explains why the counts are off; say it once.
   if (p == 1 && size == 0 && !unknown_persona) {
     ok = false;
-    cluster_error("personas primary=1 secondary=" + std::to_string(s) + " tiebreaker=" +
-                  std::to_string(t) + " form no 1-, 3- or 5-node MDM cluster: use 1+0+0, 1+1+1 "
+    cluster_error("personas primary=1 secondary=" + std::to_string(s) +
+                  " tiebreaker=" + std::to_string(t) +
+                  " form no 1-, 3- or 5-node MDM cluster: use 1+0+0, 1+1+1 "
                   "or 1+2+2");
   }
   for (const auto& [host, declared] : declared_sizes) {
@@ -111,8 +113,8 @@ Plan build_plan(const std::vector<events::AgentObserved>& agents, const ClusterS
     for (const auto& v : parsed->volumes) {
       auto [it, inserted] = first_declaration.try_emplace(v.name, v, node.hostname);
       const VolumeDeclaration& first = it->second.first;
-      if (!inserted && (first.requested_gb != v.requested_gb || first.pool != v.pool ||
-                        first.type != v.type)) {
+      if (!inserted &&
+          (first.requested_gb != v.requested_gb || first.pool != v.pool || first.type != v.type)) {
         plan.problems.push_back(
             {ProblemSeverity::kNodeError, node.hostname, "scaleio-sdc-volumes",
              "volume '" + v.name + "' is declared as " + describe(v) + " here but as " +
@@ -125,8 +127,9 @@ Plan build_plan(const std::vector<events::AgentObserved>& agents, const ClusterS
         planned = {v.name, v.requested_gb, v.size_gb, v.pool, v.type, {}};
         if (v.size_gb != v.requested_gb) {
           plan.problems.push_back({ProblemSeverity::kWarning, node.hostname, "scaleio-sdc-volumes",
-                                   "volume '" + v.name + "' size " + std::to_string(v.requested_gb) +
-                                       "GB is rounded up to " + std::to_string(v.size_gb) +
+                                   "volume '" + v.name + "' size " +
+                                       std::to_string(v.requested_gb) + "GB is rounded up to " +
+                                       std::to_string(v.size_gb) +
                                        "GB (ScaleIO allocates in 8 GB units)"});
         }
       }

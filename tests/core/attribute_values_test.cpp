@@ -14,7 +14,8 @@ TEST_CASE("ScaleIO names: at most 31 characters, no spaces or separators") {
   CHECK(check_object_name("pool", "sp1").ok());
   CHECK(check_object_name("pool", std::string(31, 'a')).ok());
   auto long_name = check_object_name("storage pool", std::string(32, 'a'));
-  CHECK_THAT(long_name.message(), Catch::Contains("32 characters") && Catch::Contains("at most 31"));
+  CHECK_THAT(long_name.message(),
+             Catch::Contains("32 characters") && Catch::Contains("at most 31"));
   CHECK_THAT(check_object_name("pool", "my pool").message(), Catch::Contains("space"));
   CHECK_FALSE(check_object_name("pool", "a/b").ok());
   CHECK_FALSE(check_object_name("pool", "").ok());
@@ -53,7 +54,8 @@ TEST_CASE("volume declarations: NAME=SIZE@DOMAIN/POOL[/thick], rounded up to 8 G
   CHECK_THAT(parse_volume("x=1.5GB@a/b").status().message(), Catch::Contains("whole number of GB"));
   CHECK_THAT(parse_volume("x=64@a/b").status().message(), Catch::Contains("no GB unit"));
   CHECK_THAT(parse_volume("x=0GB@a/b").status().message(), Catch::Contains("out of range"));
-  CHECK_THAT(parse_volume("x64GB@a/b").status().message(), Catch::Contains("NAME=SIZE@DOMAIN/POOL"));
+  CHECK_THAT(parse_volume("x64GB@a/b").status().message(),
+             Catch::Contains("NAME=SIZE@DOMAIN/POOL"));
   CHECK_THAT(parse_volume("x=8GB@a").status().message(), Catch::Contains("DOMAIN/POOL"));
   CHECK_THAT(parse_volume("x=8GB@a/b/fat").status().message(), Catch::Contains("thin nor thick"));
   CHECK_FALSE(parse_volume("a volume=8GB@a/b").ok());

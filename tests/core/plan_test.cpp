@@ -83,10 +83,14 @@ TEST_CASE("1-node and 5-node MDM clusters from personas") {
   CHECK(one.mdm.size == 1);
 
   std::vector<AgentObserved> five;
-  for (auto [h, p] : std::vector<std::pair<std::string, std::string>>{
-           {"m1", "primary"}, {"m2", "secondary"}, {"m3", "secondary"}, {"t1", "tiebreaker"},
-           {"t2", "tiebreaker"}, {"d1", "data"}}) {
-    five.push_back(agent(h, {{"scaleio-persona", p}, {"scaleio-mdm-cluster", "5", Attribute::SCALAR}}));
+  for (auto [h, p] : std::vector<std::pair<std::string, std::string>>{{"m1", "primary"},
+                                                                      {"m2", "secondary"},
+                                                                      {"m3", "secondary"},
+                                                                      {"t1", "tiebreaker"},
+                                                                      {"t2", "tiebreaker"},
+                                                                      {"d1", "data"}}) {
+    five.push_back(
+        agent(h, {{"scaleio-persona", p}, {"scaleio-mdm-cluster", "5", Attribute::SCALAR}}));
   }
   Plan plan = build_plan(five, {});
   INFO(plan.to_json().dump(2));
@@ -178,8 +182,8 @@ TEST_CASE("an ambiguous legacy device key is rejected with the qualified form su
   auto errors = problems_of(plan, ProblemSeverity::kNodeError);
   REQUIRE(errors.size() == 2);  // once for each domain that has sp1
   CHECK(errors[0].attribute == "scaleio-sds-sp1");
-  CHECK_THAT(errors[0].message, Catch::Contains("ambiguous") &&
-                                    Catch::Contains("scaleio-sds-pd1.sp1=/dev/..."));
+  CHECK_THAT(errors[0].message,
+             Catch::Contains("ambiguous") && Catch::Contains("scaleio-sds-pd1.sp1=/dev/..."));
   // The rest of the node's plan applies.
   const auto& pools = plan.nodes.at("a").pools;
   REQUIRE(pools.size() == 1);
@@ -202,7 +206,8 @@ TEST_CASE("node-level errors leave out only the offending part") {
     CHECK(plan.nodes.at("a").pools[0].pool == "sp2");
   }
   SECTION("domain without its pool attribute") {
-    Plan plan = build_plan({agent("a", {{"scaleio-persona", "primary"}, {"scaleio-sds-domains", "pd1"}})}, {});
+    Plan plan = build_plan(
+        {agent("a", {{"scaleio-persona", "primary"}, {"scaleio-sds-domains", "pd1"}})}, {});
     CHECK_THAT(only_problem(plan).message, Catch::Contains("no scaleio-sds-pd1 attribute"));
   }
   SECTION("device path not absolute") {
@@ -257,8 +262,10 @@ TEST_CASE("node-level errors leave out only the offending part") {
     CHECK(plan.nodes.at("a").sdc_domains.empty());
   }
   SECTION("a bad scaleio-ip falls back to the agent's address") {
-    Plan plan = build_plan({agent("a", {{"scaleio-persona", "primary"}, {"scaleio-ip", "10.0.0"}}, "10.1.1.1")}, {});
-    CHECK_THAT(only_problem(plan).message, Catch::Contains("not an IPv4") && Catch::Contains("10.1.1.1"));
+    Plan plan = build_plan(
+        {agent("a", {{"scaleio-persona", "primary"}, {"scaleio-ip", "10.0.0"}}, "10.1.1.1")}, {});
+    CHECK_THAT(only_problem(plan).message,
+               Catch::Contains("not an IPv4") && Catch::Contains("10.1.1.1"));
     CHECK(plan.nodes.at("a").ip == "10.1.1.1");
   }
 }
@@ -278,7 +285,8 @@ TEST_CASE("extensions: fault sets, scaleio-ip") {
   Plan plan = build_plan(agents, {});
   CHECK(plan.problems.empty());
   CHECK(plan.nodes.at("a").ip == "192.168.7.10");
-  CHECK(plan.fault_sets() == std::map<std::string, std::set<std::string>>{{"pd1", {"rack1", "rack2"}}});
+  CHECK(plan.fault_sets() ==
+        std::map<std::string, std::set<std::string>>{{"pd1", {"rack1", "rack2"}}});
 }
 
 TEST_CASE("volumes: declared on several nodes = multi-mapped; rounding shown; conflicts reported") {

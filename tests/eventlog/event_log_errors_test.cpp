@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include <catch2/catch.hpp>
 #include <rocksdb/db.h>
+#include <catch2/catch.hpp>
 
 #include "eventlog/rocks_event_log.h"
 #include "tests/eventlog/events_for_tests.h"
@@ -78,9 +78,8 @@ TEST_CASE("a data dir this user cannot write is named with what to do") {
   }
   // Root writes everywhere: try as the unprivileged 'nobody' in a child process instead.
   TempDir dir;
-  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read |
-                                  fs::perms::group_exec | fs::perms::others_read |
-                                  fs::perms::others_exec);
+  fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
   fs::permissions(fs::path(dir.path()).parent_path(), fs::perms::others_exec,
                   fs::perm_options::add);
   for (const std::string& target : {dir.path(), dir.sub("missing/data")}) {
@@ -173,7 +172,8 @@ TEST_CASE("a log written by a newer format is refused, and left untouched") {
 
 TEST_CASE("a full disk fails appends clearly, loses nothing, and appends resume after") {
   TempDir dir;
-  auto disk = std::make_shared<scaleio::testing::FullDiskFileSystem>(rocksdb::FileSystem::Default());
+  auto disk =
+      std::make_shared<scaleio::testing::FullDiskFileSystem>(rocksdb::FileSystem::Default());
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(disk);
   scaleio::eventlog::EventLogOptions o;
   o.env = env.get();
@@ -181,7 +181,8 @@ TEST_CASE("a full disk fails appends clearly, loses nothing, and appends resume 
     auto log = RocksEventLog::open(dir.path(), o);
     REQUIRE(log.ok());
     for (int i = 0; i < 5; ++i) {
-      REQUIRE((*log)->append("s", ExpectedVersion::any(), one(command("c", std::to_string(i)))).ok());
+      REQUIRE(
+          (*log)->append("s", ExpectedVersion::any(), one(command("c", std::to_string(i)))).ok());
     }
     disk->full = true;
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -211,6 +212,7 @@ TEST_CASE("read-only open of a missing log says where it looked") {
   TempDir dir;
   auto log = RocksEventLog::open_read_only(dir.sub("nothing-here"));
   CHECK(log.status().code() == StatusCode::kNotFound);
-  CHECK_THAT(log.status().message(), Catch::Contains("nothing-here") && Catch::Contains("--data-dir"));
+  CHECK_THAT(log.status().message(),
+             Catch::Contains("nothing-here") && Catch::Contains("--data-dir"));
   CHECK_FALSE(fs::exists(dir.sub("nothing-here")));
 }

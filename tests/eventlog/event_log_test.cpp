@@ -69,11 +69,12 @@ TEST_CASE("a wrong expected version is a conflict and writes nothing") {
   REQUIRE(log->append("mdm", ExpectedVersion::no_stream(), one(command("a", "x"))).ok());
   REQUIRE(log->append("mdm", ExpectedVersion::exactly(1), one(command("b", "x"))).ok());
 
-  auto stale = log->append("mdm", ExpectedVersion::exactly(1), {command("c", "x"), command("d", "x")});
+  auto stale =
+      log->append("mdm", ExpectedVersion::exactly(1), {command("c", "x"), command("d", "x")});
   REQUIRE_FALSE(stale.ok());
   CHECK(stale.status().code() == StatusCode::kAborted);
-  CHECK_THAT(stale.status().message(), Catch::Contains("expected version 1") &&
-                                           Catch::Contains("at 2"));
+  CHECK_THAT(stale.status().message(),
+             Catch::Contains("expected version 1") && Catch::Contains("at 2"));
   auto again = log->append("mdm", ExpectedVersion::no_stream(), one(command("c", "x")));
   CHECK(again.status().code() == StatusCode::kAborted);
 
@@ -92,8 +93,10 @@ TEST_CASE("reads by stream and by type") {
   TempDir dir;
   auto log = open_log(dir.path());
   for (int i = 0; i < 5; ++i) {
-    REQUIRE(log->append("node/a", ExpectedVersion::any(), one(agent_seen("a", std::to_string(i)))).ok());
-    REQUIRE(log->append("node/ab", ExpectedVersion::any(), one(command("x", std::to_string(i)))).ok());
+    REQUIRE(log->append("node/a", ExpectedVersion::any(), one(agent_seen("a", std::to_string(i))))
+                .ok());
+    REQUIRE(
+        log->append("node/ab", ExpectedVersion::any(), one(command("x", std::to_string(i)))).ok());
   }
   // "node/a" must not pick up "node/ab": stream keys are NUL-terminated prefixes.
   auto a = log->read_stream("node/a", 1, 100);
@@ -134,7 +137,8 @@ TEST_CASE("invalid appends are refused with a clear error") {
   CHECK(no_payload.status().code() == StatusCode::kInvalidArgument);
   CHECK_THAT(no_payload.status().message(), Catch::Contains("#1") && Catch::Contains("no payload"));
   // proto3 would write it and then refuse to read it back.
-  auto binary = log->append("s", ExpectedVersion::any(), one(scaleio::testing::agent_seen("h\xa9st")));
+  auto binary =
+      log->append("s", ExpectedVersion::any(), one(scaleio::testing::agent_seen("h\xa9st")));
   CHECK(binary.status().code() == StatusCode::kInvalidArgument);
   CHECK_THAT(binary.status().message(), Catch::Contains("not valid UTF-8"));
   CHECK(log->append("s", ExpectedVersion::any(), one(scaleio::testing::agent_seen("hôst-é"))).ok());

@@ -41,8 +41,8 @@ int write_forever(const std::string& path, int threads) {
           c->set_target(std::to_string(::getpid()) + "/" + std::to_string(t) + "/" +
                         std::to_string(n) + "/" + std::to_string(k));
         }
-        auto r = (*log)->append("writer/" + std::to_string(t), ExpectedVersion::any(),
-                                std::move(batch));
+        auto r =
+            (*log)->append("writer/" + std::to_string(t), ExpectedVersion::any(), std::move(batch));
         if (!r.ok()) {
           std::lock_guard g(out_mu);
           std::printf("error %s\n", r.status().to_string().c_str());

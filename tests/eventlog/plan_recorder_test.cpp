@@ -6,9 +6,9 @@
 #include "eventlog/rocks_event_log.h"
 #include "tests/support/temp_dir.h"
 
+using scaleio::eventlog::RocksEventLog;
 using scaleio::events::AgentObserved;
 using scaleio::events::Attribute;
-using scaleio::eventlog::RocksEventLog;
 using namespace scaleio::plan;
 
 namespace {

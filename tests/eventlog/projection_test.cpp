@@ -37,7 +37,9 @@ TEST_CASE("a projection starts from its newest snapshot plus the tail, equal to 
   REQUIRE(scaleio::save_projection_snapshot(*log, live, 50).ok());
 
   for (int i = 50; i < 60; ++i) {
-    REQUIRE(log->append("agents", ExpectedVersion::any(), one(agent_seen("new" + std::to_string(i)))).ok());
+    REQUIRE(
+        log->append("agents", ExpectedVersion::any(), one(agent_seen("new" + std::to_string(i))))
+            .ok());
   }
   REQUIRE(log->append("agents", ExpectedVersion::any(), one(removed("h3"))).ok());
 
@@ -61,7 +63,8 @@ TEST_CASE("time travel: a projection as of an earlier sequence ignores newer sna
   TempDir dir;
   auto log = std::move(RocksEventLog::open(dir.path())).value();
   for (int i = 0; i < 20; ++i) {
-    REQUIRE(log->append("agents", ExpectedVersion::any(), one(agent_seen("h" + std::to_string(i)))).ok());
+    REQUIRE(log->append("agents", ExpectedVersion::any(), one(agent_seen("h" + std::to_string(i))))
+                .ok());
   }
   AgentsProjection p;
   REQUIRE(scaleio::load_projection(*log, p).ok());
@@ -76,7 +79,8 @@ TEST_CASE("an unusable snapshot is ignored and the projection rebuilt from the l
   TempDir dir;
   auto log = std::move(RocksEventLog::open(dir.path())).value();
   for (int i = 0; i < 5; ++i) {
-    REQUIRE(log->append("agents", ExpectedVersion::any(), one(agent_seen("h" + std::to_string(i)))).ok());
+    REQUIRE(log->append("agents", ExpectedVersion::any(), one(agent_seen("h" + std::to_string(i))))
+                .ok());
   }
   scaleio::Snapshot junk;
   junk.sequence = 5;
@@ -104,8 +108,10 @@ TEST_CASE("the newest snapshot wins, and none may be ahead of the log") {
   o.snapshots_kept = 2;
   auto log = std::move(RocksEventLog::open(dir.path(), o)).value();
   for (int i = 0; i < 5; ++i) {
-    REQUIRE(log->append("agents", ExpectedVersion::any(), one(agent_seen("h" + std::to_string(i)))).ok());
-    REQUIRE(log->save_snapshot("agents", {static_cast<uint64_t>(i + 1), 1, std::to_string(i)}).ok());
+    REQUIRE(log->append("agents", ExpectedVersion::any(), one(agent_seen("h" + std::to_string(i))))
+                .ok());
+    REQUIRE(
+        log->save_snapshot("agents", {static_cast<uint64_t>(i + 1), 1, std::to_string(i)}).ok());
   }
   auto latest = log->latest_snapshot("agents");
   REQUIRE(latest.ok());

@@ -1,7 +1,7 @@
 // A log written by a newer build (new payload types, new fields) is read by this build without
 // misreading: unknown parts are preserved and skipped.
-#include <catch2/catch.hpp>
 #include <google/protobuf/unknown_field_set.h>
+#include <catch2/catch.hpp>
 
 #include "core/agents_projection.h"
 #include "eventlog/rocks_event_log.h"
@@ -23,7 +23,8 @@ TEST_CASE("an event of a payload type this build does not know is kept and skipp
   // What a newer build would write: payload field 150, named by its event_type.
   Envelope future;
   future.set_event_type("VolumeResized");
-  future.GetReflection()->MutableUnknownFields(&future)->AddLengthDelimited(150, std::string("\x0a\x03pg1", 5));
+  future.GetReflection()->MutableUnknownFields(&future)->AddLengthDelimited(
+      150, std::string("\x0a\x03pg1", 5));
   auto r = log->append("node/a", ExpectedVersion::exactly(1), one(future));
   INFO(r.status().to_string());
   REQUIRE(r.ok());

@@ -36,7 +36,8 @@ TEST_CASE("a subscription replays from its start, then follows new appends") {
   bool appended = false;
   std::thread writer([&] {
     std::this_thread::sleep_for(20ms);
-    appended = (*log)->append("s", ExpectedVersion::any(), {command("n", "11"), command("n", "12")}).ok();
+    appended =
+        (*log)->append("s", ExpectedVersion::any(), {command("n", "11"), command("n", "12")}).ok();
   });
   auto fresh = sub->next_batch(100, 10s);  // woken by the append, well before 10 s
   writer.join();
@@ -69,7 +70,8 @@ TEST_CASE("a read-only instance reads a live log and follows the writer") {
   auto writer = RocksEventLog::open(dir.path());
   REQUIRE(writer.ok());
   for (int i = 0; i < 5; ++i) {
-    REQUIRE((*writer)->append("s", ExpectedVersion::any(), one(command("c", std::to_string(i)))).ok());
+    REQUIRE(
+        (*writer)->append("s", ExpectedVersion::any(), one(command("c", std::to_string(i)))).ok());
   }
   auto reader = RocksEventLog::open_read_only(dir.path());
   INFO(reader.status().to_string());

@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::string_view value = pair.substr(colon + 1);
       auto* attr = agent.add_attributes();
       attr->set_name(!name.empty() && name[0] == '!' ? std::string(name.substr(1))
-                                                      : "scaleio-" + std::string(name));
+                                                     : "scaleio-" + std::string(name));
       attr->set_type(scaleio::events::Attribute::TEXT);
       if (!value.empty() && value[0] == '#') attr->set_type(scaleio::events::Attribute::SCALAR);
       if (!value.empty() && value[0] == '{') attr->set_type(scaleio::events::Attribute::SET);
