@@ -3,17 +3,13 @@
 #include <cstdio>
 #include <fstream>
 
-#ifdef SCALEIO_SIM_HAS_GATEWAY
 #include "sim/gateway/gateway_service.h"
 #include "sim/gateway/scaleio_world.h"
 #include "sim/gateway/tls_cert.h"
-#endif
 
 namespace scaleio::sim {
 
 namespace net = boost::asio;
-
-#ifdef SCALEIO_SIM_HAS_GATEWAY
 
 // The ScaleIO half: the world, its REST gateway, and the two adapters the Mesos side and the
 // control API talk through.
@@ -119,22 +115,14 @@ struct Simulator::Gateway final : ScaleioHooks, ScaleioControl {
   GatewayService service;
 };
 
-#else
-
-struct Simulator::Gateway {};
-
-#endif
-
 Simulator::Simulator(net::io_context& io, const Clock& clock, SimulatorOptions options)
     : io_(io), clock_(clock), options_(std::move(options)), tick_timer_(io) {
   options_.master.time_scale = options_.time_scale;
   ScaleioHooks* hooks = nullptr;
   ScaleioControl* scaleio_control = nullptr;
-#ifdef SCALEIO_SIM_HAS_GATEWAY
   gateway_ = std::make_unique<Gateway>(clock_, options_);
   hooks = gateway_.get();
   scaleio_control = gateway_.get();
-#endif
   master_ = std::make_unique<MesosMaster>(clock_, options_.seed, options_.cluster.agents, hooks,
                                           options_.master);
   control_ = std::make_unique<ControlApi>(*master_, scaleio_control);
@@ -146,7 +134,6 @@ Simulator::~Simulator() {
 
 Status Simulator::start() {
   auto alive = std::make_shared<bool>(true);
-#ifdef SCALEIO_SIM_HAS_GATEWAY
   for (const auto& node : options_.cluster.preinstalled) {
     NodeInstall install;
     install.hostname = node.hostname;
@@ -160,7 +147,6 @@ Status Simulator::start() {
   if (!options_.cluster.scaleio.is_null()) {
     if (Status s = gateway_->world.adopt(options_.cluster.scaleio); !s.ok()) return s;
   }
-#endif
   const std::string listens[2] = {options_.mesos_listen, options_.mesos_standby_listen};
   for (int i = 0; i < 2; ++i) {
     mesos_fronts_[i] = std::make_unique<MesosHttpFront>(*master_, i);
@@ -177,7 +163,6 @@ Status Simulator::start() {
         io_, [control](std::shared_ptr<HttpExchange> exchange) { control->handle(exchange); });
     if (Status s = control_server_->listen(options_.control_listen); !s.ok()) return s;
   }
-#ifdef SCALEIO_SIM_HAS_GATEWAY
   if (!options_.gateway_listen.empty()) {
     std::shared_ptr<net::ssl::context> tls;
     if (options_.gateway_tls) {
@@ -204,7 +189,6 @@ Status Simulator::start() {
         HttpServerOptions{}, tls);
     if (Status s = gateway_server_->listen(options_.gateway_listen); !s.ok()) return s;
   }
-#endif
   alive_token_ = alive;
   schedule_tick();
   return Status();
@@ -212,9 +196,7 @@ Status Simulator::start() {
 
 void Simulator::tick() {
   const auto now = clock_.now();
-#ifdef SCALEIO_SIM_HAS_GATEWAY
   gateway_->world.tick(now);
-#endif
   master_->tick(now);
 }
 

@@ -56,7 +56,7 @@ class Simulator {
 
  private:
   void schedule_tick();
-  struct Gateway;  // the ScaleIO side, present when built with the gateway library
+  struct Gateway;  // the ScaleIO side: world, REST gateway and the hooks between them
 
   boost::asio::io_context& io_;
   const Clock& clock_;

@@ -9,10 +9,8 @@
 #include <thread>
 
 #include "raw_http_client.h"
-#include "sim/http_server.h"
-#ifdef SCALEIO_SIM_HAS_GATEWAY
 #include "sim/gateway/tls_cert.h"
-#endif
+#include "sim/http_server.h"
 
 using namespace scaleio::sim;
 using namespace scaleio::sim::test;
@@ -98,7 +96,6 @@ TEST_CASE("streams: chunks as written, then the last chunk", "[http]") {
   CHECK(connection.saw_last_chunk());
 }
 
-#ifdef SCALEIO_SIM_HAS_GATEWAY
 TEST_CASE("TLS: a client that trusts only the generated CA completes the handshake",
           "[http][tls]") {
   auto material = generate_tls_material();
@@ -128,4 +125,3 @@ TEST_CASE("TLS: a client that trusts only the generated CA completes the handsha
   CHECK(response.result() == http::status::ok);
   CHECK(response.body() == "hello");
 }
-#endif
