@@ -2,46 +2,20 @@
 
 namespace scaleio::mesos::test {
 
-SimMaster::SimMaster(const std::function<void(sim::SimulatorOptions&)>& tweak) {
-  sim::SimulatorOptions options;
-  options.cluster = sim::generate_cluster_spec(3, 7).value();
-  options.seed = 7;
-  options.mesos_listen = "127.0.0.1:0";
-  options.mesos_standby_listen = "127.0.0.1:0";
+namespace {
+
+sim::SimulatorOptions master_options(const std::function<void(sim::SimulatorOptions&)>& tweak) {
+  sim::SimulatorOptions options = sim::test::test_options(3, 7);
   options.gateway_listen = "";
   options.control_listen = "";
-  options.tick_interval = std::chrono::milliseconds(5);
   if (tweak) tweak(options);
-  simulator_ = std::make_unique<sim::Simulator>(io_, clock_, std::move(options));
-  Status status = simulator_->start();
-  if (!status.ok()) throw std::runtime_error("simulator did not start: " + status.to_string());
-  addresses_ = simulator_->addresses();
-  thread_ = std::thread([this] { io_.run(); });
+  return options;
 }
 
-SimMaster::~SimMaster() {
-  try {
-    on_io([this] {
-      simulator_->stop();
-      return 0;
-    });
-  } catch (...) {
-  }
-  io_.stop();
-  thread_.join();
-}
+}  // namespace
 
-void SimMaster::advance(Clock::Duration d) {
-  clock_.advance(d);
-  on_io([this] {
-    simulator_->tick();
-    return 0;
-  });
-}
-
-nlohmann::json SimMaster::world() {
-  return on_io([this] { return simulator_->control().world_json(); });
-}
+SimMaster::SimMaster(const std::function<void(sim::SimulatorOptions&)>& tweak)
+    : SimHarness(master_options(tweak)) {}
 
 void RecordingListener::subscribed(const std::string& framework_id) {
   std::lock_guard lock(mu_);

@@ -19,39 +19,18 @@
 #include "core/clock.h"
 #include "eventlog/rocks_event_log.h"
 #include "sim/simulator.h"
+#include "tests/sim/sim_harness.h"
 #include "tests/support/temp_dir.h"
 
 namespace scaleio::mesos::test {
 
-class SimMaster {
+// The sim tests' harness with only the two Mesos endpoints (no gateway, no control API).
+class SimMaster : public sim::test::SimHarness {
  public:
   explicit SimMaster(const std::function<void(sim::SimulatorOptions&)>& tweak = {});
-  ~SimMaster();
 
-  std::string leader() const { return addresses_["mesos"].get<std::string>(); }
-  std::string standby() const { return addresses_["mesos_standby"].get<std::string>(); }
-
-  template <class F>
-  auto on_io(F f) -> decltype(f()) {
-    std::packaged_task<decltype(f())()> task(std::move(f));
-    auto future = task.get_future();
-    boost::asio::post(io_, [&task] { task(); });
-    if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-      throw std::runtime_error("simulator io thread did not answer within 10 s");
-    }
-    return future.get();
-  }
-  // Moves simulated time and processes what became due.
-  void advance(Clock::Duration d);
-  nlohmann::json world();
-  sim::MesosMaster& master() { return simulator_->master(); }
-
- private:
-  ManualClock clock_;
-  boost::asio::io_context io_;
-  std::unique_ptr<sim::Simulator> simulator_;
-  nlohmann::json addresses_;
-  std::thread thread_;
+  std::string leader() const { return mesos(); }
+  sim::MesosMaster& master() { return simulator().master(); }
 };
 
 // Records every listener call; thread-safe. `on_offers` may launch or decline from inside.
