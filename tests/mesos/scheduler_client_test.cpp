@@ -17,26 +17,6 @@ int frameworks_in(const nlohmann::json& world) {
   return static_cast<int>(world["frameworks"].size());
 }
 
-nlohmann::json world_task(SimMaster& sim, const std::string& task_id) {
-  const nlohmann::json world = sim.world();  // the loop must not run over a destroyed temporary
-  for (const auto& t : world["tasks"]) {
-    if (t["task_id"] == task_id) return t;
-  }
-  return nullptr;
-}
-
-TaskLaunch install_task(const Offer& offer, const std::string& task_id) {
-  TaskLaunch task;
-  task.task_id = task_id;
-  task.name = "scaleio-node " + offer.hostname;
-  task.agent_id = offer.agent_id;
-  task.cpus = 0.5;
-  task.mem_mb = 256;
-  task.command = "./scaleio-node";
-  task.arguments = {"./scaleio-node", "install", "--roles", "sds"};
-  return task;
-}
-
 // Launches one install task on the first offer that arrives after reconciliation.
 void launch_once_on_offers(RecordingListener& listener, SchedulerClient*& client,
                            std::atomic<bool>& launched, const std::string& task_id) {

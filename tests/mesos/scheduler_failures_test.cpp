@@ -63,26 +63,6 @@ class FlakyStore final : public EventStore {
   EventStore& inner_;
 };
 
-nlohmann::json world_task(SimMaster& sim, const std::string& task_id) {
-  const nlohmann::json world = sim.world();  // the loop must not run over a destroyed temporary
-  for (const auto& t : world["tasks"]) {
-    if (t["task_id"] == task_id) return t;
-  }
-  return nullptr;
-}
-
-TaskLaunch install_task(const Offer& offer, const std::string& task_id) {
-  TaskLaunch task;
-  task.task_id = task_id;
-  task.name = "scaleio-node " + offer.hostname;
-  task.agent_id = offer.agent_id;
-  task.cpus = 0.5;
-  task.mem_mb = 256;
-  task.command = "./scaleio-node";
-  task.arguments = {"./scaleio-node", "install", "--roles", "sds"};
-  return task;
-}
-
 // Starts a client that launches `task_id` on the first offer after reconciliation and waits until
 // the task is RUNNING and acknowledged. Returns the framework id.
 std::string run_one_task(SimMaster& sim, EventStore& log, const std::string& task_id,

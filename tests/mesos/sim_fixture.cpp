@@ -17,6 +17,26 @@ sim::SimulatorOptions master_options(const std::function<void(sim::SimulatorOpti
 SimMaster::SimMaster(const std::function<void(sim::SimulatorOptions&)>& tweak)
     : SimHarness(master_options(tweak)) {}
 
+nlohmann::json world_task(SimMaster& sim, const std::string& task_id) {
+  const nlohmann::json world = sim.world();  // the loop must not run over a destroyed temporary
+  for (const auto& t : world["tasks"]) {
+    if (t["task_id"] == task_id) return t;
+  }
+  return nullptr;
+}
+
+TaskLaunch install_task(const Offer& offer, const std::string& task_id) {
+  TaskLaunch task;
+  task.task_id = task_id;
+  task.name = "scaleio-node " + offer.hostname;
+  task.agent_id = offer.agent_id;
+  task.cpus = 0.5;
+  task.mem_mb = 256;
+  task.command = "./scaleio-node";
+  task.arguments = {"./scaleio-node", "install", "--roles", "sds"};
+  return task;
+}
+
 void RecordingListener::subscribed(const std::string& framework_id) {
   std::lock_guard lock(mu_);
   subscriptions_.push_back(framework_id);

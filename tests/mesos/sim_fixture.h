@@ -33,6 +33,11 @@ class SimMaster : public sim::test::SimHarness {
   sim::MesosMaster& master() { return simulator().master(); }
 };
 
+// The simulated master's view of one task (null when it has none).
+nlohmann::json world_task(SimMaster& sim, const std::string& task_id);
+// A long-running `scaleio-node install --roles sds` task on `offer`.
+TaskLaunch install_task(const Offer& offer, const std::string& task_id);
+
 // Records every listener call; thread-safe. `on_offers` may launch or decline from inside.
 class RecordingListener final : public MesosListener {
  public:
