@@ -1,0 +1,77 @@
+// The journal of the reconcilers' actions, folded from ActionStarted / ActionSucceeded /
+// ActionFailed and the operator's pause / resume commands. It answers the questions a reconciler
+// asks before acting: is an earlier intent of mine still without an outcome (resolve it from fresh
+// observation first), is this target in backoff, did this operator create that object, am I
+// paused. Pure: the same events always give the same journal, so it survives restarts.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/projection.h"
+
+namespace scaleio {
+
+inline constexpr std::string_view kOperatorStream = "operator";
+std::string reconciler_stream(std::string_view reconciler);  // "reconciler/<name>"
+
+// What the journal knows of one (reconciler, target).
+struct TargetRecord {
+  std::string reconciler;
+  std::string target;
+  // An intent without an outcome: after a crash, resolve it before retrying.
+  std::optional<events::ActionStarted> pending;
+  uint64_t pending_sequence = 0;
+  uint32_t consecutive_failures = 0;
+  int64_t next_attempt_unix_ms = 0;  // backoff; 0 = no wait
+  std::string last_action;
+  std::string last_code;   // of the last failure, "" after a success
+  std::string last_error;  // of the last failure
+  uint64_t last_outcome_sequence = 0;
+  int64_t last_outcome_unix_ms = 0;
+};
+
+class ActionJournal final : public Projection {
+ public:
+  std::string_view name() const override { return "action_journal"; }
+  uint32_t format_version() const override { return 1; }
+  void apply(const Envelope& event) override;
+  std::string save() const override;
+  Status restore(std::string_view state) override;
+  void reset() override;
+
+  const TargetRecord* find(std::string_view reconciler, std::string_view target) const;
+  // Intents of `reconciler` without an outcome, oldest first.
+  std::vector<const TargetRecord*> pending(std::string_view reconciler) const;
+  // Targets of `reconciler` whose last attempt failed (in backoff or not).
+  std::vector<const TargetRecord*> failing(std::string_view reconciler) const;
+  // True while `target`'s backoff has not expired at `now_unix_ms`.
+  bool in_backoff(std::string_view reconciler, std::string_view target, int64_t now_unix_ms) const;
+
+  // Ownership: `target` (e.g. "volume/data1") was created by a successful create_* action of
+  // this operator (and not removed since by one of its remove_* actions).
+  bool created_by_operator(std::string_view target) const;
+  // The result (e.g. the object id) of the last successful create of `target`, "" when none.
+  std::string created_id(std::string_view target) const;
+
+  bool paused(std::string_view reconciler) const { return paused_.count(std::string(reconciler)); }
+  const std::set<std::string>& paused_reconcilers() const { return paused_; }
+
+  uint64_t last_sequence() const { return last_sequence_; }
+
+ private:
+  using Key = std::pair<std::string, std::string>;  // (reconciler, target)
+  TargetRecord& record(const std::string& reconciler, const std::string& target);
+
+  std::map<Key, TargetRecord> targets_;
+  std::map<std::string, std::string, std::less<>> created_;  // target -> id/result
+  std::set<std::string> paused_;
+  uint64_t last_sequence_ = 0;
+};
+
+}  // namespace scaleio
