@@ -70,11 +70,14 @@ bool is_ipv4(const std::string& text) {
 }
 
 Status check_url(const std::string& text, const std::string& what) {
+  // Checked first, and the URL is not echoed: it may hold a password.
+  if (text.find('@') != std::string::npos) {
+    return invalid_argument("the URL of " + what +
+                            " holds credentials (user:password@); give them through a file "
+                            "instead");
+  }
   if (!text.starts_with("http://") && !text.starts_with("https://")) {
     return invalid_argument("'" + text + "' is not an http:// or https:// URL of " + what);
-  }
-  if (text.find('@') != std::string::npos) {
-    return invalid_argument("'" + text + "' holds credentials; give them through a file instead");
   }
   return {};
 }
