@@ -1,7 +1,8 @@
 #include "cli/operator/logger.h"
 
-#include <ctime>
 #include <nlohmann/json.hpp>
+
+#include "core/views/json_views.h"
 
 namespace scaleio::operator_daemon {
 
@@ -19,17 +20,6 @@ const char* level_name(LogLevel level) {
       return "error";
   }
   return "info";
-}
-
-std::string iso8601(int64_t unix_ms) {
-  const std::time_t seconds = unix_ms / 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[40];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buffer, static_cast<int>(unix_ms % 1000));
-  return out;
 }
 
 // Text values with spaces or quotes are quoted so that lines stay machine-splittable.
@@ -66,7 +56,7 @@ std::string Logger::scrub(std::string text) const {
 void Logger::log(LogLevel level, std::string_view component, std::string_view message,
                  const Fields& fields) {
   if (level < min_level_) return;
-  const std::string ts = iso8601(clock_.now_unix_ms());
+  const std::string ts = views::iso8601_utc(clock_.now_unix_ms());
   std::string line;
   if (json_) {
     nlohmann::json j = {{"ts", ts},
