@@ -1,0 +1,76 @@
+// The state a reconcile pass reads: the projections it needs, folded from the log, and the Plan
+// computed from the agents. One LiveState is NOT thread-safe, by design: each reconciler loop
+// owns its own copy and catches it up between its passes, so the projections never change while
+// a pass reads them and loops never wait for one another. (Four copies of a few thousand small
+// objects cost less than a lock every pass would have to hold for its whole duration.)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/action_journal.h"
+#include "core/agents_projection.h"
+#include "core/event_store.h"
+#include "core/mesos_tasks_projection.h"
+#include "core/observed/observed_projection.h"
+#include "core/plan/plan.h"
+#include "core/plan/settings.h"
+#include "reconcilers/reconciler.h"
+
+namespace scaleio::reconcilers {
+
+struct LiveStateLoad {
+  uint64_t last_sequence = 0;
+  std::vector<std::string> from_snapshot;      // projections restored from a snapshot
+  std::vector<std::string> snapshot_problems;  // why a snapshot present was not used
+};
+
+class LiveState {
+ public:
+  LiveState(EventStore& store, plan::ClusterSettings settings)
+      : store_(store), settings_(std::move(settings)) {}
+  LiveState(const LiveState&) = delete;
+  LiveState& operator=(const LiveState&) = delete;
+
+  // Rebuilds every projection (from snapshots when present) up to the log's current end, then
+  // computes and records the plan.
+  Result<LiveStateLoad> load();
+  // Applies the events appended since the last load or catch-up (loads first when never loaded);
+  // recomputes the plan when agents changed. Returns the number of events applied.
+  Result<uint64_t> catch_up();
+  bool loaded() const { return loaded_; }
+
+  // Saves snapshots of the projections that keep them, at last_sequence(). For the daemon to
+  // call now and then; never required for correctness.
+  Status save_snapshots();
+
+  // A view valid until the next load() / catch_up().
+  ReconcileInput input(Clock::TimePoint now, bool allow_removals) const;
+
+  const plan::Plan& plan() const { return plan_; }
+  const AgentsProjection& agents() const { return agents_; }
+  const MesosTasksProjection& tasks() const { return tasks_; }
+  const observed::ObservedState& observed() const { return observed_.state(); }
+  const ActionJournal& journal() const { return journal_; }
+  uint64_t last_sequence() const { return last_sequence_; }
+
+ private:
+  void compute_plan();
+  // Records the plan unless a newer view than ours already recorded one (several loops each
+  // hold a LiveState; the one that is behind must not put back an older plan).
+  Status record_plan();
+
+  EventStore& store_;
+  const plan::ClusterSettings settings_;
+  AgentsProjection agents_;
+  MesosTasksProjection tasks_;
+  observed::ObservedProjection observed_;
+  ActionJournal journal_;
+  plan::Plan plan_;
+  uint64_t last_sequence_ = 0;
+  bool loaded_ = false;
+  bool plan_unrecorded_ = false;  // recording failed: try again at the next catch-up
+};
+
+}  // namespace scaleio::reconcilers
