@@ -89,7 +89,9 @@ TEST_CASE("flags without a value are left out of the command line") {
         std::vector<std::string>{"./scaleio-node", "install", "--roles", "sds,sdc"});
 }
 
-TEST_CASE("--mdm-ips: an adopted cluster's addresses, else the planned managers, primary first") {
+TEST_CASE(
+    "the MDM addresses are an adopted cluster's addresses, else the planned managers, primary "
+    "first") {
   plan::Plan p;
   auto add = [&](const std::string& host, const std::string& ip, plan::Persona persona) {
     auto n = node(host, persona);
