@@ -103,6 +103,14 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
                                   "set-password)");
   }
 
+  if (args.size() > 2 && args[0] == "mdm" && args[1] == "set-password" && !is_help(args[2])) {
+    // Whatever follows may be the password itself: do not echo it back.
+    return usage_error("mdm set-password",
+                       "takes no arguments: the new password comes from the file named by "
+                       "SCALEIO_ADMIN_PASSWORD_FILE or from SCALEIO_ADMIN_PASSWORD, never the "
+                       "command line");
+  }
+
   CLI::App app{
       "Installs and checks the ScaleIO packages of a Mesos agent's roles, and runs MDM "
       "cluster operations through scli. Run by scaleio-operator as a Mesos task.",
