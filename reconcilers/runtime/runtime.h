@@ -23,6 +23,9 @@ class Runtime {
   Runtime(EventStore& store, const Clock& clock, std::function<double()> random,
           RuntimeOptions options, std::vector<Reconciler*> reconcilers,
           RuntimeObserver* observer = nullptr);
+  // The loops refer to this object's options: it stays where it was made.
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
 
   // The earliest time a pass is due; nullopt without reconcilers.
   std::optional<Clock::TimePoint> next_due() const;
