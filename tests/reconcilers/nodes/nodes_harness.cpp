@@ -58,7 +58,11 @@ void NodesHarness::restart(reconcilers::NodesSettings settings) {
   journal.reset();
   observed = observed::ObservedState();
   folded_ = 0;
-  executor_ = std::make_unique<LogExecutor>(*log_, journal, clock, "nodes");
+  reconcilers::BackoffPolicy backoff;
+  backoff.base = kTestBackoffBase;
+  backoff.jitter_min = backoff.jitter_max = 1.0;
+  executor_ = std::make_unique<reconcilers::JournaledExecutor>(
+      *log_, clock, [] { return 0.5; }, "nodes", journal, backoff);
   reconciler_ = std::make_unique<reconcilers::NodesReconciler>(*driver, *pool, settings_);
 }
 
@@ -191,6 +195,7 @@ reconcilers::PassOutcome NodesHarness::pass() {
   plan = plan::build_plan(agents, plan::ClusterSettings());
   reconcilers::ReconcileInput input{
       plan, observed, tasks, agents_seen, journal, clock.now(), log_->last_sequence()};
+  executor_->begin_pass("pass-" + std::to_string(++passes_));
   reconcilers::PassOutcome out = reconciler_->reconcile(input, *executor_);
   fold();
   return out;

@@ -1,4 +1,5 @@
-// The nodes reconciler over a real event log in a temporary directory: the fake driver appends
+// The nodes reconciler over a real event log in a temporary directory and the runtime's
+// JournaledExecutor: the fake driver appends
 // TaskLaunchRequested as the adapter does, tests append TaskStatusObserved, AgentObserved and
 // gateway observations, and every pass folds the log into the projections first, as the runtime
 // does. restart() throws away everything but the log.
@@ -17,8 +18,8 @@
 #include "eventlog/rocks_event_log.h"
 #include "reconcilers/nodes/nodes_reconciler.h"
 #include "reconcilers/offer_pool.h"
+#include "reconcilers/runtime/journaled_executor.h"
 #include "tests/reconcilers/nodes/fake_mesos_driver.h"
-#include "tests/reconcilers/nodes/log_executor.h"
 #include "tests/support/temp_dir.h"
 
 namespace scaleio::testing {
@@ -30,6 +31,9 @@ using Attributes = std::vector<std::pair<std::string, std::string>>;
 std::map<std::string, Attributes> six_node_cluster();
 
 reconcilers::NodesSettings test_settings();
+
+// The runtime's executor with a backoff of 10 s doubling per failure and no jitter.
+inline constexpr Clock::Duration kTestBackoffBase = std::chrono::seconds(10);
 
 class NodesHarness {
  public:
@@ -84,9 +88,10 @@ class NodesHarness {
   TempDir dir_;
   std::unique_ptr<eventlog::RocksEventLog> log_;
   reconcilers::NodesSettings settings_;
-  std::unique_ptr<LogExecutor> executor_;
+  std::unique_ptr<reconcilers::JournaledExecutor> executor_;
   std::unique_ptr<reconcilers::NodesReconciler> reconciler_;
   uint64_t folded_ = 0;
+  uint64_t passes_ = 0;
   std::map<std::string, std::string> ips_;
   int offers_made_ = 0;
 };

@@ -169,7 +169,9 @@ TEST_CASE("intents left pending by a crash are resolved from the tasks Mesos kno
   CHECK(*out.requeue_after == Clock::Duration::zero());
   CHECK(h.journal.pending("nodes").empty());
   CHECK(h.journal.find("nodes", "node/data1")->consecutive_failures == 0);
-  CHECK(h.journal.find("nodes", "node/data2")->consecutive_failures == 1);
+  // Not in effect: retried at once, without a backoff.
+  CHECK(h.journal.find("nodes", "node/data2")->last_code == "Aborted");
+  CHECK_FALSE(h.journal.in_backoff("nodes", "node/data2", h.clock.now_unix_ms()));
 
   out = h.pass();
   auto launched = h.launched_by_host();
