@@ -35,7 +35,8 @@ struct RuntimeOptions {
   bool allow_removals = false;
   // Asks the observers for a fresh observation (the gateway's objects) and returns once its
   // events are in the log. Null = nothing to refresh. Its failure does not stop the pass: an
-  // unreachable gateway is itself observed (a stale state reconcilers do not act on).
+  // unreachable gateway is itself observed (a stale state reconcilers do not act on). In the
+  // ThreadedRuntime every loop calls it from its own thread: it must be thread-safe.
   std::function<Status()> refresh_observation;
   // ThreadedRuntime only: the longest real-time wait for new events before a loop looks at the
   // clock and at stop() again; stop() returns within the current pass plus this.
