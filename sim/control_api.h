@@ -5,11 +5,15 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "adapters/http/http_server.h"
 #include "core/status.h"
-#include "sim/http_server.h"
 #include "sim/mesos_master.h"
 
 namespace scaleio::sim {
+
+using scaleio::http::HttpExchange;
+using scaleio::http::HttpRequest;
+using scaleio::http::HttpResponse;
 
 // The ScaleIO half of the controls; implemented over ScaleioWorld and GatewayService by the
 // simulator, so this file needs neither.

@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   }
   for (const auto* address : {&options.mesos_listen, &options.mesos_standby_listen,
                               &options.gateway_listen, &options.control_listen}) {
-    if (auto endpoint = parse_loopback_endpoint(*address); !endpoint.ok()) {
+    if (auto endpoint = scaleio::http::parse_loopback_endpoint(*address); !endpoint.ok()) {
       const char* flag = address == &options.mesos_listen           ? "--mesos-listen"
                          : address == &options.mesos_standby_listen ? "--mesos-standby-listen"
                          : address == &options.gateway_listen       ? "--gateway-listen"

@@ -4,10 +4,14 @@
 // the leader answers 307 towards the one that is.
 #include <memory>
 
-#include "sim/http_server.h"
+#include "adapters/http/http_server.h"
 #include "sim/mesos_master.h"
 
 namespace scaleio::sim {
+
+using scaleio::http::HttpExchange;
+using scaleio::http::HttpRequest;
+using scaleio::http::HttpResponse;
 
 class MesosHttpFront {
  public:

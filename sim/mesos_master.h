@@ -13,14 +13,16 @@
 #include <string>
 #include <vector>
 
+#include "adapters/http/chunk_sink.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "sim/agents.h"
-#include "sim/chunk_sink.h"
 #include "sim/scaleio_hooks.h"
 #include "sim/timer_queue.h"
 
 namespace scaleio::sim {
+
+using scaleio::http::ChunkSink;
 
 struct MasterOptions {
   // Protocol-visible timings are not scaled (clients configure against them).

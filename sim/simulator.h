@@ -8,15 +8,18 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "adapters/http/http_server.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "sim/cluster_spec.h"
 #include "sim/control_api.h"
-#include "sim/http_server.h"
 #include "sim/mesos_http.h"
 #include "sim/mesos_master.h"
 
 namespace scaleio::sim {
+
+using scaleio::http::HttpServer;
+using scaleio::http::HttpServerOptions;
 
 struct SimulatorOptions {
   ClusterSpec cluster;

@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-namespace scaleio::sim {
+namespace scaleio::http {
 
 class ChunkSink {
  public:
@@ -19,4 +19,4 @@ class ChunkSink {
   virtual void set_on_peer_closed(std::function<void()> callback) = 0;
 };
 
-}  // namespace scaleio::sim
+}  // namespace scaleio::http

@@ -1,4 +1,4 @@
-#include "sim/http_server.h"
+#include "adapters/http/http_server.h"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/strand.hpp>
@@ -9,7 +9,7 @@
 #include <deque>
 #include <list>
 
-namespace scaleio::sim {
+namespace scaleio::http {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -392,4 +392,4 @@ void HttpServer::stop() {
   state_->sessions.clear();
 }
 
-}  // namespace scaleio::sim
+}  // namespace scaleio::http

@@ -12,11 +12,11 @@
 #include <optional>
 #include <string>
 
+#include "adapters/http/chunk_sink.h"
+#include "adapters/http/http_types.h"
 #include "core/status.h"
-#include "sim/chunk_sink.h"
-#include "sim/http_types.h"
 
-namespace scaleio::sim {
+namespace scaleio::http {
 
 // One request waiting for its answer. A handler answers now or later (latency, timeouts) by
 // calling respond() or start_stream() exactly once; dropping the last reference without an
@@ -71,4 +71,4 @@ class HttpServer {
 // "127.0.0.1:5050" → endpoint; rejects non-loopback hosts and malformed ports.
 Result<boost::asio::ip::tcp::endpoint> parse_loopback_endpoint(const std::string& host_port);
 
-}  // namespace scaleio::sim
+}  // namespace scaleio::http

@@ -3,7 +3,7 @@
 // (Mesos master, gateway, control API), so services stay independent of the transport.
 #include <boost/beast/http.hpp>
 
-namespace scaleio::sim {
+namespace scaleio::http {
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
-}  // namespace scaleio::sim
+}  // namespace scaleio::http

@@ -6,12 +6,15 @@
 #include <random>
 #include <string>
 
+#include "adapters/http/http_types.h"
 #include "core/clock.h"
 #include "sim/gateway/scaleio_world.h"
 #include "sim/gateway/token_store.h"
-#include "sim/http_types.h"
 
 namespace scaleio::sim {
+
+using scaleio::http::HttpRequest;
+using scaleio::http::HttpResponse;
 
 struct GatewayOptions {
   std::string user = "admin";

@@ -17,7 +17,7 @@ using namespace scaleio::mesos;
 using namespace scaleio::mesos::test;
 using namespace std::chrono_literals;
 namespace net = boost::asio;
-namespace http = boost::beast::http;
+namespace beast_http = boost::beast::http;  // not "http": that is scaleio::http here
 using tcp = net::ip::tcp;
 
 namespace {
@@ -75,9 +75,9 @@ class FakeMaster {
   void serve(tcp::socket& socket) {
     boost::beast::flat_buffer buffer;
     while (!stopping_) {
-      http::request<http::string_body> request;
+      beast_http::request<beast_http::string_body> request;
       boost::system::error_code ec;
-      http::read(socket, buffer, request, ec);
+      beast_http::read(socket, buffer, request, ec);
       if (ec) return;
       Seen seen{std::string(request.target()), {}, request.body()};
       for (const auto& field : request) {

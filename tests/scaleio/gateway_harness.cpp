@@ -43,11 +43,11 @@ GatewayHarness::~GatewayHarness() {
 }
 
 void GatewayHarness::start_server() {
-  sim::HttpServerOptions options;
+  scaleio::http::HttpServerOptions options;
   options.idle_timeout = std::chrono::seconds(30);
-  server_ = std::make_unique<sim::HttpServer>(
-      io_, [this](std::shared_ptr<sim::HttpExchange> exchange) { handle(exchange); }, options,
-      ssl_);
+  server_ = std::make_unique<scaleio::http::HttpServer>(
+      io_, [this](std::shared_ptr<scaleio::http::HttpExchange> exchange) { handle(exchange); },
+      options, ssl_);
   const std::string where = address_.empty() ? "127.0.0.1:0" : address_;
   if (Status s = server_->listen(where); !s.ok()) throw std::runtime_error(s.to_string());
 }
@@ -56,7 +56,7 @@ std::string GatewayHarness::url() const {
   return (use_tls_ ? "https://" : "http://") + address_;
 }
 
-void GatewayHarness::handle(const std::shared_ptr<sim::HttpExchange>& exchange) {
+void GatewayHarness::handle(const std::shared_ptr<scaleio::http::HttpExchange>& exchange) {
   const auto& request = exchange->request();
   enum { kServe, kHang, kGarbage, kError, kMissing } action = kServe;
   std::string garbage;
@@ -82,7 +82,7 @@ void GatewayHarness::handle(const std::shared_ptr<sim::HttpExchange>& exchange) 
     held_.push_back(exchange);  // never answered while held
     return;
   }
-  sim::HttpResponse response{http::status::ok, request.version()};
+  scaleio::http::HttpResponse response{http::status::ok, request.version()};
   response.keep_alive(request.keep_alive());
   if (action == kGarbage) {
     response.set(http::field::content_type, "text/html");

@@ -16,11 +16,11 @@
 #include <thread>
 #include <vector>
 
+#include "adapters/http/http_server.h"
 #include "core/clock.h"
 #include "sim/gateway/gateway_service.h"
 #include "sim/gateway/scaleio_world.h"
 #include "sim/gateway/tls_cert.h"
-#include "sim/http_server.h"
 #include "tests/support/temp_dir.h"
 
 namespace scaleio::gateway::testing {
@@ -78,7 +78,7 @@ class GatewayHarness {
   sim::GatewayService& service() { return service_; }
 
  private:
-  void handle(const std::shared_ptr<sim::HttpExchange>& exchange);
+  void handle(const std::shared_ptr<scaleio::http::HttpExchange>& exchange);
   void start_server();
 
   scaleio::testing::TempDir dir_;
@@ -90,7 +90,7 @@ class GatewayHarness {
   bool use_tls_;
   boost::asio::io_context io_;
   std::shared_ptr<boost::asio::ssl::context> ssl_;
-  std::unique_ptr<sim::HttpServer> server_;
+  std::unique_ptr<scaleio::http::HttpServer> server_;
   std::string address_;
   std::thread thread_;
 
@@ -101,7 +101,7 @@ class GatewayHarness {
   int errors_ = 0;
   std::string unsupported_;
   std::vector<RecordedRequest> requests_;
-  std::vector<std::shared_ptr<sim::HttpExchange>> held_;
+  std::vector<std::shared_ptr<scaleio::http::HttpExchange>> held_;
 };
 
 }  // namespace scaleio::gateway::testing

@@ -8,10 +8,11 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "adapters/http/http_server.h"
 #include "raw_http_client.h"
 #include "sim/gateway/tls_cert.h"
-#include "sim/http_server.h"
 
+using namespace scaleio::http;
 using namespace scaleio::sim;
 using namespace scaleio::sim::test;
 namespace net = boost::asio;
