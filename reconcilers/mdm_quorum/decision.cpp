@@ -228,8 +228,11 @@ class Decider {
 
   // --- the admin password (only on a cluster this operator created) ---------------------------
   bool password(const Membership& membership) {
-    const KnownTask* created = latest_attempt(in_.tasks, kCreateCluster);
-    if (!created || !succeeded(kCreateCluster) || succeeded(kSetPassword)) return false;
+    // Ours when this operator ever ran create-cluster (a task that reported a failure may still
+    // have created it); a cluster found already there keeps the password it has.
+    if (latest_attempt(in_.tasks, kCreateCluster) == nullptr || succeeded(kSetPassword)) {
+      return false;
+    }
     if (in_.settings.admin_password_file.empty()) {
       wait("mdm-cluster", "the MDM admin password is not set: no password file is configured");
       return false;
@@ -437,6 +440,13 @@ class Decider {
   }
 
   void converge(const Membership& m) {
+    for (const auto& x : m.members) {
+      if (x.role == "master" && !m.planned_as_is(x)) {
+        wait("mdm/" + x.display(),
+             "the master is not planned as a manager: move mastership to a planned manager "
+             "first (not automated)");
+      }
+    }
     if (rollback_or_wait_for_joins(m)) return;
     if (remove_stray_standby(m)) return;
     if (add_missing_standby(m)) return;
@@ -452,11 +462,6 @@ class Decider {
     for (const auto& x : m.members) {
       if (x.role == "slave") slaves.push_back(&x);
       if (x.role == "tiebreaker") tbs.push_back(&x);
-      if (x.role == "master" && !m.planned_as_is(x)) {
-        wait("mdm/" + x.display(),
-             "the master is not planned as a manager: move mastership to a "
-             "planned manager first (not automated)");
-      }
       if ((x.role == "slave" || x.role == "tiebreaker") && !m.planned_as_is(x) &&
           removable_now(x)) {
         (x.role == "slave" ? removable_slaves : removable_tbs).push_back(&x);

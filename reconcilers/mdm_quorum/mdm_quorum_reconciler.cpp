@@ -108,6 +108,16 @@ bool MdmQuorumReconciler::execute(const mdm::Step& step, ActionExecutor& actions
 }
 
 bool MdmQuorumReconciler::launch(const mdm::Step& step, ActionExecutor& actions, PassOutcome& out) {
+  if (!driver_.reconciled()) {
+    // The tasks projection may not know every task yet: a one-shot could already be running.
+    out.drift.push_back(
+        {"mesos", observed::DriftKind::kWaiting,
+         "waiting for Mesos task reconciliation before launching scaleio-node mdm " +
+             step.task.verb,
+         0});
+    if (!out.requeue_after || *out.requeue_after > kOfferRetry) out.requeue_after = kOfferRetry;
+    return false;
+  }
   const mesos::TaskLaunch task = mdm::to_launch(step.task, settings_);
   auto offer = offers_.take(step.task.agent_id, [&](const mesos::Offer& o) {
     return o.cpus >= task.cpus && o.mem_mb >= task.mem_mb;

@@ -104,7 +104,8 @@ const KnownTask* latest_attempt(const MesosTasksProjection& tasks, std::string_v
 bool node_task_running(const MesosTasksProjection& tasks, const std::string& agent_id) {
   if (agent_id.empty()) return false;
   for (const auto& [id, task] : tasks.tasks()) {
-    if (task.agent_id == agent_id && task.state == "TASK_RUNNING" && !is_one_shot_task(id)) {
+    if (task.agent_id == agent_id && task.state == "TASK_RUNNING" &&
+        id.starts_with(kNodeTaskPrefix)) {
       return true;
     }
   }

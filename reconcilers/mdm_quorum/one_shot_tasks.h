@@ -49,8 +49,10 @@ mesos::TaskLaunch to_launch(const OneShotTask& task, const MdmQuorumSettings& se
 // The latest attempt of `verb` (any host), by sequence.
 const KnownTask* latest_attempt(const MesosTasksProjection& tasks, std::string_view verb);
 
-// The host runs a node task (the long-running install of the MDM packages) that Mesos reports
-// TASK_RUNNING: any running task of ours on the host's agent that is not a one-shot.
+// The nodes reconciler's task ids ("scaleio-node.<host>.<generation>.<incarnation>").
+inline constexpr std::string_view kNodeTaskPrefix = "scaleio-node.";
+// The host runs its node task (the long-running install of the MDM packages) and Mesos reports
+// it TASK_RUNNING, which the node task only is once its packages are installed.
 bool node_task_running(const MesosTasksProjection& tasks, const std::string& agent_id);
 
 }  // namespace scaleio::reconcilers::mdm
