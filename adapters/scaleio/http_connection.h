@@ -16,6 +16,7 @@
 #include <string>
 
 #include "adapters/scaleio/gateway_url.h"
+#include "adapters/scaleio/http_transport.h"
 #include "core/status.h"
 
 namespace scaleio::gateway {
@@ -28,19 +29,12 @@ struct TlsOptions {
   bool insecure_skip_verify = false;
 };
 
-struct HttpReply {
-  int status = 0;
-  std::string body;
-};
-
-using HttpRequestMessage = boost::beast::http::request<boost::beast::http::string_body>;
-
-class HttpConnection {
+class HttpConnection final : public HttpTransport {
  public:
   // Fails when the CA file or PEM cannot be loaded.
   static Result<std::unique_ptr<HttpConnection>> create(const GatewayUrl& url,
                                                         const TlsOptions& tls);
-  ~HttpConnection();
+  ~HttpConnection() override;
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
@@ -51,11 +45,11 @@ class HttpConnection {
   // Errors: kUnavailable (connect/IO), kDeadlineExceeded (timeout), kFailedPrecondition (TLS
   // verification refused the server).
   Result<HttpReply> round_trip(const HttpRequestMessage& request, std::chrono::milliseconds timeout,
-                               bool may_resend);
-  void close();
+                               bool may_resend) override;
+  void close() override;
   bool is_open() const { return open_; }
   // How many times a connection was opened (keep-alive reuse is visible in tests).
-  int connections_opened() const { return connections_opened_; }
+  int connections_opened() const override { return connections_opened_; }
 
  private:
   HttpConnection(GatewayUrl url, std::shared_ptr<boost::asio::ssl::context> ssl);

@@ -44,6 +44,13 @@ Result<std::unique_ptr<HttpGatewayClient>> HttpGatewayClient::create(GatewayClie
   return std::unique_ptr<HttpGatewayClient>(new HttpGatewayClient(std::move(session).value()));
 }
 
+Result<std::unique_ptr<HttpGatewayClient>> HttpGatewayClient::create_with_transport(
+    GatewayClientOptions options, std::unique_ptr<HttpTransport> transport) {
+  auto session = RestSession::create_with_transport(std::move(options), std::move(transport));
+  if (!session.ok()) return session.status();
+  return std::unique_ptr<HttpGatewayClient>(new HttpGatewayClient(std::move(session).value()));
+}
+
 HttpGatewayClient::HttpGatewayClient(std::unique_ptr<RestSession> session)
     : session_(std::move(session)) {}
 

@@ -17,6 +17,9 @@ struct GatewayClientOptions : SessionOptions {};
 class HttpGatewayClient final : public GatewayClient {
  public:
   static Result<std::unique_ptr<HttpGatewayClient>> create(GatewayClientOptions options);
+  // The same client over another transport (the in-process simulated gateway of sim/in_process).
+  static Result<std::unique_ptr<HttpGatewayClient>> create_with_transport(
+      GatewayClientOptions options, std::unique_ptr<HttpTransport> transport);
 
   Result<std::string> version() override;
   Result<sio::Inventory> query_instances() override;

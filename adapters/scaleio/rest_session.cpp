@@ -2,8 +2,8 @@
 
 #include <cctype>
 
-#include "core/base64.h"
 #include "adapters/scaleio/gateway_errors.h"
+#include "core/base64.h"
 
 namespace scaleio::gateway {
 
@@ -33,18 +33,23 @@ std::string trim_token(std::string text) {
 }  // namespace
 
 Result<std::unique_ptr<RestSession>> RestSession::create(SessionOptions options) {
+  auto connection = HttpConnection::create(options.url, options.tls);
+  if (!connection.ok()) return connection.status();
+  return create_with_transport(std::move(options), std::move(connection).value());
+}
+
+Result<std::unique_ptr<RestSession>> RestSession::create_with_transport(
+    SessionOptions options, std::unique_ptr<HttpTransport> transport) {
   if (options.credentials.user.empty()) return invalid_argument("the gateway user is empty");
   if (options.credentials.password.empty()) {
     return invalid_argument("the gateway password is empty");
   }
-  auto connection = HttpConnection::create(options.url, options.tls);
-  if (!connection.ok()) return connection.status();
-  return std::unique_ptr<RestSession>(
-      new RestSession(std::move(options), std::move(connection).value()));
+  if (!transport) return invalid_argument("no transport to the gateway");
+  return std::unique_ptr<RestSession>(new RestSession(std::move(options), std::move(transport)));
 }
 
-RestSession::RestSession(SessionOptions options, std::unique_ptr<HttpConnection> connection)
-    : options_(std::move(options)), connection_(std::move(connection)) {
+RestSession::RestSession(SessionOptions options, std::unique_ptr<HttpTransport> transport)
+    : options_(std::move(options)), connection_(std::move(transport)) {
   if (!options_.random) {
     options_.random = seeded_uniform(reinterpret_cast<uintptr_t>(this));
   }

@@ -19,6 +19,7 @@
 #include "adapters/scaleio/credentials.h"
 #include "adapters/scaleio/gateway_url.h"
 #include "adapters/scaleio/http_connection.h"
+#include "adapters/scaleio/http_transport.h"
 #include "adapters/scaleio/request_counters.h"
 #include "core/status.h"
 
@@ -43,7 +44,12 @@ enum class Repeatable {
 
 class RestSession {
  public:
+  // Over a socket to options.url (options.tls applies).
   static Result<std::unique_ptr<RestSession>> create(SessionOptions options);
+  // Over the given transport (e.g. the in-process simulated gateway); options.url still names
+  // the API prefix and the Host header, options.tls is unused.
+  static Result<std::unique_ptr<RestSession>> create_with_transport(
+      SessionOptions options, std::unique_ptr<HttpTransport> transport);
 
   // Sends the request and parses the answer as JSON (null for an empty body). Non-2xx answers
   // become the mapped Status; unreadable answers kInvalidArgument. Every message names the
@@ -58,7 +64,7 @@ class RestSession {
   const GatewayUrl& url() const { return options_.url; }
 
  private:
-  RestSession(SessionOptions options, std::unique_ptr<HttpConnection> connection);
+  RestSession(SessionOptions options, std::unique_ptr<HttpTransport> transport);
 
   // One attempt: login when needed, the request, one re-login + re-send on 401.
   Result<HttpReply> attempt(const HttpRequestMessage& request, const std::string& endpoint,
@@ -70,7 +76,7 @@ class RestSession {
 
   SessionOptions options_;
   mutable std::mutex mu_;
-  std::unique_ptr<HttpConnection> connection_;
+  std::unique_ptr<HttpTransport> connection_;
   std::string token_;
   int logins_ = 0;
 };
