@@ -1,35 +1,34 @@
-// An ActionExecutor for reconciler tests that records intents and outcomes in the event log
-// exactly as the runtime's executor does (ActionStarted before, ActionSucceeded / ActionFailed
-// after, stream "reconciler/<name>"), with a simple exponential backoff, and can "crash" between
-// the intent and the outcome to leave a pending intent behind.
+// The runtime's JournaledExecutor (the very events the daemon appends, with a deterministic
+// backoff) plus what reconciler tests need around it: every request and resolution recorded for
+// assertions, and a simulated crash between an action and its outcome that leaves a pending
+// intent behind.
 #pragma once
 
-#include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/action_journal.h"
 #include "core/clock.h"
 #include "core/event_store.h"
 #include "reconcilers/action_executor.h"
+#include "reconcilers/runtime/journaled_executor.h"
 
 namespace scaleio::reconcilers::testing {
 
-struct ExecutorBackoff {
-  std::chrono::milliseconds initial{1'000};
-  std::chrono::milliseconds max{60'000};
-};
+// 1 s, 2 s, 4 s, ... up to a minute, without jitter.
+BackoffPolicy test_backoff();
 
 class RecordingExecutor final : public ActionExecutor {
  public:
-  // `journal` is read for the attempt count of a target (it is kept current by the fixture).
   RecordingExecutor(EventStore& log, const ActionJournal& journal, const Clock& clock,
-                    std::string reconciler, ExecutorBackoff backoff = {});
+                    std::string reconciler, BackoffPolicy backoff = test_backoff());
 
   Result<std::string> perform(const ActionRequest& request,
                               const std::function<Result<std::string>()>& run) override;
   Status resolve(const events::ActionStarted& intent, bool done,
                  const std::string& result) override;
+  void begin_pass(std::string pass_id) { inner_.begin_pass(std::move(pass_id)); }
 
   // The next perform records its intent, runs the action and then returns Aborted without
   // recording an outcome, as if the process died right after the side effect.
@@ -45,14 +44,13 @@ class RecordingExecutor final : public ActionExecutor {
   }
 
  private:
-  Status append(events::Envelope event);
-  int64_t next_attempt_ms(uint32_t attempt) const;
+  Result<std::string> perform_and_crash(const ActionRequest& request,
+                                        const std::function<Result<std::string>()>& run);
 
   EventStore& log_;
-  const ActionJournal& journal_;
   const Clock& clock_;
   std::string reconciler_;
-  ExecutorBackoff backoff_;
+  JournaledExecutor inner_;
   bool crash_next_ = false;
   std::vector<ActionRequest> performed_;
   std::vector<std::pair<std::string, bool>> resolved_;

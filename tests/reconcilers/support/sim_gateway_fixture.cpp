@@ -139,6 +139,7 @@ PassOutcome SimGatewayFixture::reconcile(Reconciler& reconciler, const plan::Pla
                        sim_.clock().now(),
                        log_->last_sequence(),
                        allow_removals};
+  executor_->begin_pass("pass-" + std::to_string(++passes_));
   PassOutcome outcome = reconciler.reconcile(input, *executor_);
   catch_up();
   return outcome;

@@ -1,7 +1,8 @@
-// Everything a reconciler test needs around a reconciler, all real but the executor: the
+// Everything a reconciler test needs around a reconciler, all real: the
 // simulated ScaleIO world behind the real gateway client (in-process, on a ManualClock), the real
 // gateway observer appending to a real RocksDB log in a temporary directory, the action journal
-// folded from that log, and a recording executor that appends the runtime's events.
+// folded from that log, and the runtime's JournaledExecutor (wrapped to record requests and to
+// simulate crashes).
 //
 // A pass is what the runtime does: observe (poll once), fold the new events, reconcile.
 #pragma once
@@ -84,6 +85,7 @@ class SimGatewayFixture {
   ActionJournal journal_;
   uint64_t journal_sequence_ = 0;
   std::unique_ptr<RecordingExecutor> executor_;
+  int passes_ = 0;
   MesosTasksProjection tasks_;
   AgentsProjection agents_;
 };
