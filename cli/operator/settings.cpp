@@ -201,6 +201,10 @@ std::vector<SettingSpec> specs() {
       {"allow-removals", Kind::kBool,
        "allow removing SDSs, devices and pools that left the plan (when capacity allows)",
        [](S& s, const std::string& v) { return parse_bool(v, s.allow_removals); }},
+      {"agent-admin-password-file", Kind::kText,
+       "path ON THE AGENTS of a file holding the MDM admin password (e.g. a DC/OS secret); "
+       "without it the password is not set",
+       text(&S::agent_admin_password_file)},
       {"data-dir", Kind::kText, "directory of the event log (created 0700)", text(&S::data_dir)},
       {"listen", Kind::kText, "HTTP API address (default 127.0.0.1:9110)",
        [](S& s, const std::string& v) {
@@ -219,6 +223,9 @@ std::vector<SettingSpec> specs() {
        "file holding the bearer token of state-changing endpoints (or env SCALEIO_ADMIN_TOKEN); "
        "without one they are disabled",
        text(&S::admin_token_file)},
+      {"node-binary", Kind::kText,
+       "the scaleio-node program agents fetch (default: next to scaleio-operator)",
+       text(&S::node_binary)},
       {"observe-interval", Kind::kDuration, "how often the gateway is observed (default 10s)",
        [](S& s, const std::string& v) {
          if (Status st = set_duration(s.observe_interval, v); !st.ok()) return st;

@@ -46,11 +46,16 @@ struct OperatorSettings {
   double node_mem_mb = 512;
   std::chrono::seconds mdm_member_timeout{600};
   bool allow_removals = false;
+  // Where the agents hold the MDM admin password (e.g. a DC/OS secret file); the one-shot
+  // set-password task reads it there. Only this path travels to Mesos, never the password.
+  std::string agent_admin_password_file;
   // The daemon
   std::string data_dir;
   std::string listen = "127.0.0.1:9110";
   std::string advertise_url;  // default: http://<listen>
   std::string admin_token_file;
+  // The scaleio-node program served at /v1/artifacts/scaleio-node; default: beside this program.
+  std::string node_binary;
   std::chrono::milliseconds observe_interval{10'000};
   std::string log_format = "text";  // text | json
   std::string log_level = "info";   // debug | info | warn | error
