@@ -11,6 +11,15 @@ namespace scaleio::sim {
 
 namespace net = boost::asio;
 
+namespace {
+// The shared server's defaults (loopback only included), named as the simulator.
+HttpServerOptions server_options() {
+  HttpServerOptions options;
+  options.server_name = "scaleio-sim";
+  return options;
+}
+}  // namespace
+
 // The ScaleIO half: the world, its REST gateway, and the two adapters the Mesos side and the
 // control API talk through.
 struct Simulator::Gateway final : ScaleioHooks, ScaleioControl {
@@ -152,7 +161,8 @@ Status Simulator::start() {
     mesos_fronts_[i] = std::make_unique<MesosHttpFront>(*master_, i);
     MesosHttpFront* front = mesos_fronts_[i].get();
     mesos_servers_[i] = std::make_unique<HttpServer>(
-        io_, [front](std::shared_ptr<HttpExchange> exchange) { front->handle(exchange); });
+        io_, [front](std::shared_ptr<HttpExchange> exchange) { front->handle(exchange); },
+        server_options());
     if (Status s = mesos_servers_[i]->listen(listens[i]); !s.ok()) return s;
     auto endpoint = mesos_servers_[i]->local_endpoint();
     master_->set_endpoint(i, endpoint.address().to_string(), endpoint.port());
@@ -160,7 +170,8 @@ Status Simulator::start() {
   if (!options_.control_listen.empty()) {
     ControlApi* control = control_.get();
     control_server_ = std::make_unique<HttpServer>(
-        io_, [control](std::shared_ptr<HttpExchange> exchange) { control->handle(exchange); });
+        io_, [control](std::shared_ptr<HttpExchange> exchange) { control->handle(exchange); },
+        server_options());
     if (Status s = control_server_->listen(options_.control_listen); !s.ok()) return s;
   }
   if (!options_.gateway_listen.empty()) {
@@ -186,7 +197,7 @@ Status Simulator::start() {
         [gateway, io, alive](std::shared_ptr<HttpExchange> exchange) {
           gateway->handle(exchange, *io, alive);
         },
-        HttpServerOptions{}, tls);
+        server_options(), tls);
     if (Status s = gateway_server_->listen(options_.gateway_listen); !s.ok()) return s;
   }
   alive_token_ = alive;

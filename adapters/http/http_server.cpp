@@ -16,7 +16,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 
-Result<tcp::endpoint> parse_loopback_endpoint(const std::string& host_port) {
+Result<tcp::endpoint> parse_endpoint(const std::string& host_port, bool allow_non_loopback) {
   auto colon = host_port.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == host_port.size()) {
     return invalid_argument("expected HOST:PORT, got '" + host_port + "'");
@@ -29,8 +29,8 @@ Result<tcp::endpoint> parse_loopback_endpoint(const std::string& host_port) {
   boost::system::error_code ec;
   auto address = net::ip::make_address(host, ec);
   if (ec) return invalid_argument("not an IP address: '" + host + "'");
-  if (!address.is_loopback()) {
-    return invalid_argument("the simulator listens on loopback only, not on '" + host + "'");
+  if (!address.is_loopback() && !allow_non_loopback) {
+    return invalid_argument("only loopback addresses are allowed here, not '" + host + "'");
   }
   const std::string port_text = host_port.substr(colon + 1);
   unsigned long port = 0;
@@ -43,6 +43,10 @@ Result<tcp::endpoint> parse_loopback_endpoint(const std::string& host_port) {
   }
   if (port > 65535) return invalid_argument("port out of range: " + port_text);
   return tcp::endpoint(address, static_cast<unsigned short>(port));
+}
+
+Result<tcp::endpoint> parse_loopback_endpoint(const std::string& host_port) {
+  return parse_endpoint(host_port, false);
 }
 
 namespace {
@@ -188,17 +192,33 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
  private:
+  // Two clocks: idle_timeout while no byte of the next request has come, then request_timeout
+  // (an absolute deadline, not per read) for the whole request, so trickling bytes buys nothing.
   void read_request() {
     if (closed_) return;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
     parser_->body_limit(server_->options.body_limit);
+    if (buffer_.size() > 0) return read_message();  // pipelined: the request has begun
     beast::get_lowest_layer(stream_).expires_after(server_->options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstRead),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (self->closed_) return;
+                              if (ec) return self->shutdown();
+                              self->buffer_.commit(n);
+                              self->read_message();
+                            });
+  }
+
+  void read_message() {
+    beast::get_lowest_layer(stream_).expires_after(server_->options.request_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_request(ec);
                      });
   }
+
+  static constexpr std::size_t kFirstRead = 4096;
 
   void on_request(beast::error_code ec);
 
@@ -322,7 +342,18 @@ void Session<Stream>::on_request(beast::error_code ec) {
   beast::get_lowest_layer(stream_).expires_never();
   auto exchange =
       std::make_shared<ExchangeImpl<Stream>>(this->shared_from_this(), parser_->release());
-  server_->handler(exchange);
+  try {
+    server_->handler(exchange);
+  } catch (...) {
+    // This is the edge exceptions stop at: one failed request must not end the io thread and
+    // with it every other connection. What was thrown is not sent: it may name internals.
+    if (!exchange->answered()) {
+      HttpResponse failed(http::status::internal_server_error, 11);
+      failed.set(http::field::content_type, "text/plain");
+      failed.body() = "internal error\n";
+      exchange->respond(std::move(failed));
+    }
+  }
 }
 
 }  // namespace
@@ -359,7 +390,7 @@ HttpServer::~HttpServer() {
 }
 
 Status HttpServer::listen(const std::string& host_port) {
-  auto endpoint = parse_loopback_endpoint(host_port);
+  auto endpoint = parse_endpoint(host_port, state_->options.allow_non_loopback);
   if (!endpoint.ok()) return endpoint.status();
   beast::error_code ec;
   state_->acceptor.open(endpoint->protocol(), ec);
