@@ -252,6 +252,16 @@ int run_app(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     c->add_option("--reason", o.reason, "recorded with the command in the log");
   }
 
+  // A token on the command line is visible to every user of the machine: there is no such flag,
+  // and the parse error below would echo the value, so this is caught first.
+  for (const auto& arg : args) {
+    if (arg == "--token" || arg.rfind("--token=", 0) == 0 || arg == "--admin-token") {
+      err << "scaleioctl: there is no " << arg.substr(0, arg.find('='))
+          << " flag: a token on the command line is visible to every user of this machine; give "
+             "it with --token-file FILE or the environment variable SCALEIO_ADMIN_TOKEN\n";
+      return kExitError;
+    }
+  }
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
   try {
     app.parse(reversed);

@@ -204,7 +204,7 @@ void render_status(const json& doc, std::ostream& out, const RenderOptions& o) {
     Table members({"MEMBER", "IPS", "ROLE", "MANAGER", "STATUS"});
     for (const auto& m : field(mdm, "members")) {
       members.add({text(m, "name") != "-" ? text(m, "name") : text(m, "id"), join(field(m, "ips")),
-                   text(m, "role"), text(m, "manager"),
+                   text(m, "role"), field(m, "manager") == true ? "yes" : "no",
                    Cell(text(m, "status"), state_colour(text(m, "status"), "Normal"))});
     }
     if (!members.empty()) members.print(out, o.colour);
@@ -287,7 +287,8 @@ void render_drift(const json& doc, std::ostream& out, const RenderOptions& o) {
     if (!items.is_array()) return;
     for (const auto& item : items) {
       table.add({from, text(item, "resource"), Cell(text(item, "kind"), Colour::kRed),
-                 text(item, "detail"), text(item, "sinceSequence")});
+                 text(item, "detail"),
+                 number(item, "sinceSequence") > 0 ? text(item, "sinceSequence") : "-"});
     }
   };
   add("observed", field(doc, "observed"));
