@@ -1,6 +1,8 @@
 // The real scaleioctl binary against a real log (--data-dir), read while its writer is open.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
@@ -118,6 +120,40 @@ TEST_CASE("offline: plan shows each host and no plan errors") {
   CHECK(j["plan"]["problems"].empty());
   CHECK(j["asOfSequence"] == cluster.last);
   CHECK(j["contentHash"].get<std::string>().size() == 16);
+}
+
+TEST_CASE("offline: plan warns when the daemon recorded another plan, and --config fixes it") {
+  ClusterLog cluster;
+  auto recorded = [&](const std::string& hash) {
+    events::Envelope e;
+    e.set_source(events::SOURCE_SYSTEM);
+    e.mutable_plan_computed()->set_content_hash(hash);
+    cluster.append("plan", e);
+  };
+  const std::string computed = parse(ctl(cluster, {"plan", "-o", "json"}))["contentHash"];
+  recorded(computed);
+  CHECK(ctl(cluster, {"plan"}).err.empty());
+
+  // The daemon adopted an existing MDM cluster (--mdm-ips): its plan differs from the default.
+  scaleio::testing::TempDir dir;
+  std::ofstream(dir.sub("operator.json"))
+      << R"({"mdm-ips": "10.0.0.11,10.0.0.12", "master": "zk://x", "log-level": "debug"})";
+  const std::string adopted = parse(
+      ctl(cluster, {"--config", dir.sub("operator.json"), "plan", "-o", "json"}))["contentHash"];
+  REQUIRE(adopted != computed);
+  recorded(adopted);
+  auto without = ctl(cluster, {"plan"});
+  CHECK(without.exit_code == 0);
+  CHECK(contains(without.err, "warning"));
+  CHECK(contains(without.err, "--config"));
+  auto with = ctl(cluster, {"--config", dir.sub("operator.json"), "plan"});
+  CHECK(with.exit_code == 0);
+  CHECK(with.err.empty());
+  CHECK(contains(with.out, "adopted: 10.0.0.11,10.0.0.12"));
+
+  auto bad = ctl(cluster, {"--config", dir.sub("missing.json"), "plan"});
+  CHECK(bad.exit_code == 2);
+  CHECK(contains(bad.err, dir.sub("missing.json")));
 }
 
 TEST_CASE("offline: status shows the MDM cluster, pools with capacity, SDSs, SDCs, volumes") {
