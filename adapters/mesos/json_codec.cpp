@@ -74,6 +74,20 @@ std::string id_value(const json& object, const char* key) {
   return object.at(key).at("value").get<std::string>();
 }
 
+// A range bound. nlohmann turns a float into uint64_t with a plain cast, which is undefined
+// behaviour outside uint64's range ("begin": 1e300, "end": -2.5); such a bound is a wrong shape
+// like any other (found with tests/fuzz/mesos_event_fuzzer).
+uint64_t range_bound(const json& range, const char* key) {
+  const json& bound = range.at(key);
+  if (bound.is_number_float()) {
+    const double d = bound.get<double>();
+    if (!(d >= 0 && d < 18446744073709551616.0)) {
+      throw json::type_error::create(302, std::string("range ") + key + " is out of range", &bound);
+    }
+  }
+  return bound.get<uint64_t>();
+}
+
 std::string format_scalar(double value) {
   std::ostringstream out;
   out << value;
@@ -86,8 +100,7 @@ std::string format_ranges(const json& ranges) {
   for (const auto& r : ranges.value("range", json::array())) {
     if (!first) out += ",";
     first = false;
-    out += std::to_string(r.at("begin").get<uint64_t>()) + "-" +
-           std::to_string(r.at("end").get<uint64_t>());
+    out += std::to_string(range_bound(r, "begin")) + "-" + std::to_string(range_bound(r, "end"));
   }
   return out + "]";
 }
@@ -252,8 +265,7 @@ Result<Offer> decode_offer(const json& o) {
         if (name == "disk") offer.disk_mb += v;
       } else if (type == "RANGES" && name == "ports") {
         for (const auto& range : r.at("ranges").value("range", json::array())) {
-          offer.ports.push_back(
-              {range.at("begin").get<uint64_t>(), range.at("end").get<uint64_t>()});
+          offer.ports.push_back({range_bound(range, "begin"), range_bound(range, "end")});
         }
       }
     }

@@ -45,7 +45,10 @@ int64_t integer(const json& object, const char* key, int64_t fallback) {
   if (value->is_number_integer()) return value->get<int64_t>();
   if (value->is_number_float()) {
     const double d = value->get<double>();
-    return std::isfinite(d) ? static_cast<int64_t>(d) : fallback;
+    // Outside int64's range the cast is undefined behaviour, not a large number (a gateway answer
+    // of "sizeInKb": 3e68 reached it; found by tests/fuzz/gateway_json_fuzzer). NaN fails both.
+    constexpr double kTwoTo63 = 9223372036854775808.0;
+    return d >= -kTwoTo63 && d < kTwoTo63 ? static_cast<int64_t>(d) : fallback;
   }
   if (value->is_string()) {
     const std::string& s = value->get_ref<const std::string&>();
