@@ -5,12 +5,14 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include "cli/scaleioctl/cluster_config.h"
 #include "cli/scaleioctl/data_dir_source.h"
 #include "cli/scaleioctl/render.h"
 #include "cli/scaleioctl/server_source.h"
 #include "cli/scaleioctl/time_spec.h"
+#include "cli/scaleioctl/watch.h"
 
 namespace scaleio::ctl {
 
@@ -36,6 +38,10 @@ struct Options {
   std::string view;
   std::string reconciler;
   std::string reason;
+  // watch
+  bool until_converged = false;
+  std::string watch_timeout = "0";
+  std::string interval = "1s";
 };
 
 // The admin token: --token-file, else SCALEIO_ADMIN_TOKEN; never a flag's value. Errors name the
@@ -150,6 +156,29 @@ class Runner {
     return drift(source);
   }
 
+  int watch(Source& source) {
+    auto timeout = parse_duration_ms(o_.watch_timeout);
+    if (!timeout.ok()) {
+      return fail(invalid_argument("watch --timeout: " + timeout.status().message()));
+    }
+    auto interval = parse_duration_ms(o_.interval);
+    if (!interval.ok()) return fail(invalid_argument("--interval: " + interval.status().message()));
+    if (*timeout < 0 || *interval < 50) {
+      return fail(
+          invalid_argument("watch: --timeout must be 0 (no end) or more, and --interval "
+                           "at least 50ms"));
+    }
+    WatchOptions w;
+    w.until_converged = o_.until_converged;
+    w.timeout = std::chrono::milliseconds(*timeout);
+    w.interval = std::chrono::milliseconds(*interval);
+    w.terminal = env_.stdout_is_terminal;
+    w.colour = render_.colour;
+    auto sleep = env_.sleep ? env_.sleep
+                            : [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+    return run_watch(source, w, out_, err_, *env_.clock, sleep);
+  }
+
   const RenderOptions& render_options() const { return render_; }
 
  private:
@@ -252,6 +281,32 @@ int run_app(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     c->add_option("--reason", o.reason, "recorded with the command in the log");
   }
 
+  auto* watch = app.add_subcommand(
+      "watch",
+      "follow convergence live: per reconciler a progress bar, drift items left, last action, "
+      "paused and backoff flags, and the MDM cluster's state");
+  watch->footer(
+      "Polls GET /v1/reconcilers, /v1/drift, /v1/state, /v1/plan and the new events every\n"
+      "--interval. On a terminal the screen is redrawn; on a pipe one line is printed per change.\n"
+      "The bar is an estimate: DONE = the plan's objects that reconciler owns (nodes: hosts;\n"
+      "mdm_quorum: the cluster and its members; storage_pools: domains, fault sets, pools, SDSs\n"
+      "and devices; sdc_mappings: SDCs, volumes and mappings) less its drift items now. A drift\n"
+      "item may also be an unexpected object or a step that waits on another reconciler, so a\n"
+      "bar can stand still or step back; 'converged' is the daemon's word (GET /v1/drift), not\n"
+      "the bars'.\n"
+      "Exit codes with --until-converged: 0 converged, 1 --timeout passed first, 2 polls kept\n"
+      "failing (3 in a row; a single failure is reported and retried). Without it: 0 at the\n"
+      "timeout, 2 on errors.\n"
+      "Note: 'watch --timeout' (after the word watch) is the whole watch's time; the global\n"
+      "--timeout before it is each request's.\n"
+      "Example: scaleioctl --server http://127.0.0.1:9110 watch --until-converged --timeout 600");
+  watch->add_flag("--until-converged", o.until_converged,
+                  "exit 0 as soon as the daemon reports convergence (1 on timeout)");
+  watch->add_option("--timeout", o.watch_timeout,
+                    "give up after SECONDS (or a duration: 90s, 10m); 0 = never (default)");
+  watch->add_option("--interval", o.interval, "time between polls (default 1s)")
+      ->capture_default_str();
+
   // A token on the command line is visible to every user of the machine: there is no such flag,
   // and the parse error below would echo the value, so this is caught first.
   for (const auto& arg : args) {
@@ -279,8 +334,8 @@ int run_app(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   Runner runner(o, out, err, environment);
   if (app.get_subcommands().empty()) {
     return runner.fail(invalid_argument(
-        "a command is required: events, drift, plan, status, history, at or reconcilers (run "
-        "scaleioctl --help)"));
+        "a command is required: events, drift, plan, status, history, at, reconcilers or watch "
+        "(run scaleioctl --help)"));
   }
   auto source = make_source(o, environment);
   if (!source.ok()) return runner.fail(source.status());
@@ -291,6 +346,7 @@ int run_app(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (status->parsed()) return runner.print(s.state(), render_status);
   if (history->parsed()) return runner.print(s.history(o.resource), render_history);
   if (at->parsed()) return runner.at(s);
+  if (watch->parsed()) return runner.watch(s);
   if (pause->parsed() || resume->parsed()) {
     const std::string command = pause->parsed() ? "pause" : "resume";
     return runner.print(s.command(command, o.reconciler, o.reason), render_command);

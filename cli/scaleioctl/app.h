@@ -3,6 +3,7 @@
 // passed in, so tests can run it in-process as well as the real binary.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -14,7 +15,8 @@
 namespace scaleio::ctl {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitDrift = 1;  // drift (and `at ... drift`) only: not converged
+// drift, `at ... drift` and `watch --until-converged` only: not converged
+inline constexpr int kExitDrift = 1;
 inline constexpr int kExitError = 2;  // bad flags, unreachable daemon, missing data dir, ...
 
 inline constexpr char kDefaultServer[] = "http://127.0.0.1:9110";
@@ -24,6 +26,8 @@ struct AppEnvironment {
   std::function<std::optional<std::string>(const std::string&)> env;
   bool stdout_is_terminal = false;
   const Clock* clock = &SystemClock::instance();
+  // How `watch` waits between polls; unset = std::this_thread::sleep_for.
+  std::function<void(std::chrono::milliseconds)> sleep;
 };
 
 // `args` are the words after the program name. Returns the exit code.
