@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   bool sim_log = false;
   bool verbose = false;
   unsigned jobs = 1;
-  int window_minutes = 30;
+  int window_minutes = 15;
   int settle_minutes = 60;
   app.add_option("--seeds", seeds, "How many seeds to run")
       ->check(CLI::Range(1ull, 100'000'000ull));
@@ -47,6 +47,9 @@ int main(int argc, char** argv) {
   app.add_option("--settle-minutes", settle_minutes,
                  "Liveness bound: simulated minutes to converge after the faults stop")
       ->check(CLI::Range(1, 24 * 60));
+  std::string log_root;
+  app.add_option("--log-root", log_root,
+                 "Where each run's RocksDB log directory is made (default: $TMPDIR or /tmp)");
   app.add_flag("--trace", trace, "Print what happened in each failing (or --seed) run");
   app.add_flag("--verbose", verbose, "Print a line for every seed, not only the failing ones");
   app.add_flag("--sim-log", sim_log, "Keep the simulated master's own log lines (stderr)");
@@ -60,6 +63,7 @@ int main(int argc, char** argv) {
   SimulationOptions options;
   options.faults = *mix;
   options.trace = trace;
+  options.log_root = log_root;
   options.fault_window = std::chrono::minutes(window_minutes);
   options.settle_bound = std::chrono::minutes(settle_minutes);
   if (one_seed) {

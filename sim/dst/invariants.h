@@ -40,8 +40,9 @@ class QuorumInvariant {
 
 // No ScaleIO object created twice: two live objects of one kind never share an identity (a
 // domain's name, a pool's domain and name, an SDS's name or IP, a device's SDS and path, a
-// volume's name, an MDM's IP), and without --allow-removals an identity never comes back under a
-// new id. Mesos: at most one node task that is not terminal per host.
+// volume's name, an MDM's IP), and without --allow-removals a storage identity never comes back
+// under a new id (an MDM standby may: one that never joined is rolled back and added again by
+// design). Mesos: at most one node task that is not terminal per host.
 class CreatedOnceInvariant {
  public:
   std::optional<Violation> check(const sim::ScaleioWorld& world, bool removals_allowed);

@@ -1,7 +1,5 @@
 #include "sim/dst/simulation.h"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -25,7 +23,8 @@ using std::chrono::seconds;
 // Offers unused this long are declined; the pool forgets them a little earlier (as the daemon).
 constexpr auto kOfferHold = seconds(10);
 constexpr auto kOfferMaxAge = seconds(8);
-constexpr auto kObserveInterval = seconds(10);
+// The observer's period (the daemon's --observe-interval; its default is 10 s).
+constexpr auto kObserveInterval = seconds(15);
 constexpr auto kWorldTick = seconds(1);
 
 // Independent streams of one seed: a change in how one part draws does not move the others.
@@ -57,11 +56,9 @@ std::string duration_text(Clock::Duration d) {
 }
 
 std::string make_log_dir(const std::string& root) {
-  std::string base = root;
-  if (base.empty()) {
-    base = ::access("/dev/shm", W_OK) == 0 ? "/dev/shm"
-                                           : std::filesystem::temp_directory_path().string();
-  }
+  // Not /dev/shm: RocksDB preallocates its WAL, which tmpfs really allocates (and frees at close);
+  // on a disk it is a cheap reservation, and without sync nothing waits for the disk.
+  const std::string base = root.empty() ? std::filesystem::temp_directory_path().string() : root;
   std::string pattern = base + "/scaleio-dst-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) return {};
   return pattern;
@@ -87,7 +84,8 @@ std::string SimulationResult::summary() const {
   std::string out = "seed " + std::to_string(seed) + ": ";
   out += passed() ? "ok" : "FAILED";
   out += " (" + std::to_string(agents) + " agents, " + std::to_string(faults.size()) + " faults, " +
-         std::to_string(restarts) + " restarts, " + std::to_string(events) + " events";
+         std::to_string(restarts) + " restarts, " + std::to_string(events) + " events" +
+         (allow_removals ? ", --allow-removals" : "");
   if (converged) out += ", settled in " + duration_text(settle_time);
   out += ")";
   for (const auto& v : violations) {
@@ -126,6 +124,7 @@ class Run {
   void check_projections_now();
   std::string unconverged() const;
   void trace_state();
+  void trace_event(const Envelope& e);
   void violate(Violation v);
   void note(const std::string& line);
   Clock::Duration elapsed() const { return p_.world->clock().now() - start_; }
@@ -149,6 +148,8 @@ class Run {
   std::map<std::string, int> added_devices_;
   int added_volumes_ = 0;
   uint64_t runtime_streams_ = 0;
+  bool world_changed_ = true;  // since the last created-once check
+  Clock::TimePoint clock_now() const { return p_.world->clock().now(); }
 };
 
 void Run::note(const std::string& line) {
@@ -177,7 +178,7 @@ void Run::build_world() {
     world.world.sds_join_delay = seconds(5 + slow() % 120);
     world.world.device_test_delay = seconds(10 + slow() % 300);
     world.world.rebalance_base = seconds(30 + slow() % 600);
-    world.world.rebalance_kb_per_second = 1024 * (1 + static_cast<int64_t>(slow() % 64));
+    world.world.rebalance_kb_per_second = 1024 * (16 + static_cast<int64_t>(slow() % 240));
   }
   p_.world = std::make_unique<sim::SimGatewayWorld>(world);
   p_.hooks = std::make_unique<WorldHooks>(*p_.world);
@@ -320,6 +321,7 @@ void Run::follow_log() {
     }
     if (events->empty()) return;
     for (const auto& e : *events) {
+      if (options_.trace) trace_event(e);
       if (proc.runtime) proc.runtime->notify(e);
       p_.acknowledged_in_log.observe(e);
       p_.followed_sequence = e.sequence();
@@ -347,13 +349,22 @@ void Run::operator_step() {
     proc.next_observation = now + kObserveInterval;
   }
   follow_log();
-  p_.quorum.before_operator_step(p_.world->world());
-  p_.no_removal.before_operator_step(p_.world->world());
-  result_.passes += proc.runtime->run_due();
+  // The world can change only through a pass's requests: compared around passes only (listing
+  // every object each step would cost more than the passes).
+  const bool due = proc.runtime->next_due() && *proc.runtime->next_due() <= clock_now();
+  if (due) {
+    p_.quorum.before_operator_step(p_.world->world());
+    p_.no_removal.before_operator_step(p_.world->world());
+  }
+  const size_t ran = proc.runtime->run_due();
+  result_.passes += ran;
   apply_offer_demand();
-  if (auto v = p_.quorum.after_operator_step(p_.world->world())) violate(*v);
-  if (auto v = p_.no_removal.after_operator_step(p_.world->world(), p_.allow_removals)) {
-    violate(*v);
+  if (due) {
+    world_changed_ = world_changed_ || ran > 0;
+    if (auto v = p_.quorum.after_operator_step(p_.world->world())) violate(*v);
+    if (auto v = p_.no_removal.after_operator_step(p_.world->world(), p_.allow_removals)) {
+      violate(*v);
+    }
   }
   proc.driver->step();
   follow_log();
@@ -362,14 +373,21 @@ void Run::operator_step() {
 void Run::world_tick() {
   p_.world->tick();
   // Node tasks install packages and one-shot tasks run scli during the master's tick: effects of
-  // operator actions, checked like its steps.
-  p_.quorum.before_operator_step(p_.world->world());
-  p_.no_removal.before_operator_step(p_.world->world());
-  p_.master->tick(p_.world->clock().now());
-  if (auto v = p_.quorum.after_operator_step(p_.world->world())) violate(*v);
-  if (auto v = p_.no_removal.after_operator_step(p_.world->world(), p_.allow_removals)) {
-    violate(*v);
+  // operator actions, checked like its steps (when a task touched the world at all).
+  const uint64_t calls = p_.hooks->calls;
+  if (p_.master->world().tasks.empty()) {
+    p_.master->tick(p_.world->clock().now());
+    return;
   }
+  QuorumInvariant quorum;
+  NoRemovalInvariant no_removal;
+  quorum.before_operator_step(p_.world->world());
+  no_removal.before_operator_step(p_.world->world());
+  p_.master->tick(p_.world->clock().now());
+  if (p_.hooks->calls == calls) return;
+  world_changed_ = true;
+  if (auto v = quorum.after_operator_step(p_.world->world())) violate(*v);
+  if (auto v = no_removal.after_operator_step(p_.world->world(), p_.allow_removals)) violate(*v);
 }
 
 void Run::apply_fault(const Fault& f) {
@@ -519,6 +537,7 @@ void Run::plant_foreign_volume() {
   }
   p_.foreign_volumes.remember(world, id.value());
   planted_ = true;
+  world_changed_ = true;
   note("another administrator created volume " + volume.name);
 }
 
@@ -537,7 +556,12 @@ void Run::check_projections_now() {
 
 void Run::check_step() {
   ++result_.steps;
-  if (auto v = p_.created_once.check(p_.world->world(), p_.allow_removals)) violate(*v);
+  // A crash may have cut the step short before the log was followed.
+  follow_log();
+  if (world_changed_) {
+    if (auto v = p_.created_once.check(p_.world->world(), p_.allow_removals)) violate(*v);
+    world_changed_ = false;
+  }
   if (auto v = CreatedOnceInvariant::check_node_tasks(p_.master->world())) violate(*v);
   if (auto v = p_.foreign_volumes.check(p_.world->world())) violate(*v);
   if (auto v = p_.acknowledged_in_log.check(p_.acknowledged)) violate(*v);
@@ -601,6 +625,24 @@ std::string Run::unconverged() const {
     if (!running) return "no node task runs on " + host;
   }
   return "";
+}
+
+// The operator's intents and what it learned of agents, as they reach the log.
+void Run::trace_event(const Envelope& e) {
+  if (e.has_action_started()) {
+    const auto& a = e.action_started();
+    note("#" + std::to_string(e.sequence()) + " " + a.reconciler() + " " + a.action() + " " +
+         a.target() + ": " + a.detail());
+  } else if (e.has_action_failed()) {
+    const auto& a = e.action_failed();
+    note("#" + std::to_string(e.sequence()) + " " + a.reconciler() + " " + a.action() + " " +
+         a.target() + " failed: " + a.error());
+  } else if (e.has_agent_removed()) {
+    note("#" + std::to_string(e.sequence()) + " agent removed: " + e.agent_removed().hostname());
+  } else if (e.has_agent_observed()) {
+    note("#" + std::to_string(e.sequence()) + " agent observed: " + e.agent_observed().hostname() +
+         " " + e.agent_observed().agent_id());
+  }
 }
 
 // What each reconciler and the Mesos master say now (for the trace of a run that did not settle).

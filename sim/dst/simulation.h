@@ -26,7 +26,7 @@ namespace scaleio::dst {
 struct SimulationOptions {
   uint64_t seed = 1;
   std::set<FaultKind> faults = {all_fault_kinds().begin(), all_fault_kinds().end()};
-  Clock::Duration fault_window = std::chrono::minutes(30);
+  Clock::Duration fault_window = std::chrono::minutes(15);
   // Liveness: once the faults stop, the world converges within this much simulated time.
   Clock::Duration settle_bound = std::chrono::minutes(60);
   int min_agents = 4;
@@ -35,9 +35,9 @@ struct SimulationOptions {
   int max_faults = 16;
   // Projections are rebuilt from the whole log and compared every this many steps (a full
   // rebuild costs as much as the log is long), after every restart and at the end.
-  int projection_check_every = 40;
-  // Where the run's RocksDB log is made (a fresh directory, removed after the run). Empty =
-  // /dev/shm when writable, else the temporary directory.
+  int projection_check_every = 200;
+  // Where the run's RocksDB log is made (a fresh directory, removed after the run). Empty = the
+  // temporary directory ($TMPDIR or /tmp).
   std::string log_root;
   // Keep a line for every fault, restart and notable step (for replaying a seed).
   bool trace = false;

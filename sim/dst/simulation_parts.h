@@ -54,11 +54,14 @@ struct OperatorProcess {
   }
 };
 
-// Forwards what node tasks do on the simulated agents to the simulated ScaleIO world.
+// Forwards what node tasks do on the simulated agents to the simulated ScaleIO world, and counts
+// it (the invariants that compare the world before and after look only when something happened).
 class WorldHooks final : public sim::ScaleioHooks {
  public:
   explicit WorldHooks(sim::SimGatewayWorld& world) : world_(world) {}
+  uint64_t calls = 0;
   void node_installed(const sim::NodeInstallRequest& r) override {
+    ++calls;
     sim::NodeInstall install;
     install.hostname = r.hostname;
     install.ip = r.ip;
@@ -66,10 +69,17 @@ class WorldHooks final : public sim::ScaleioHooks {
     install.mdm_ips = r.mdm_ips;
     world_.node_installed(install);
   }
-  void node_down(const std::string& hostname) override { world_.node_down(hostname); }
-  void node_up(const std::string& hostname) override { world_.node_up(hostname); }
+  void node_down(const std::string& hostname) override {
+    ++calls;
+    world_.node_down(hostname);
+  }
+  void node_up(const std::string& hostname) override {
+    ++calls;
+    world_.node_up(hostname);
+  }
   Result<std::string> run_mdm_command(const std::string& hostname,
                                       const std::vector<std::string>& argv) override {
+    ++calls;
     return world_.run_mdm_command(hostname, argv);
   }
 
