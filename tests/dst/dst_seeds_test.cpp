@@ -4,11 +4,16 @@
 // regression_seeds.txt once it is understood.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include "sim/dst/simulation.h"
 #include "sim/dst/simulation_parts.h"
@@ -23,18 +28,34 @@ uint64_t env_or(const char* name, uint64_t fallback) {
   return std::strtoull(v, nullptr, 10);
 }
 
-// Runs [from, from + count) and returns the failing results (with their trace).
+// Runs [from, from + count) except `skip`, on `threads` threads (each run is single-threaded and
+// shares nothing with the others), and returns the failing results.
 std::vector<SimulationResult> run_seeds(uint64_t from, uint64_t count,
-                                        const SimulationOptions& options, double* seeds_per_s) {
+                                        const std::set<uint64_t>& skip,
+                                        const SimulationOptions& options, unsigned threads,
+                                        double* seeds_per_s) {
   std::vector<SimulationResult> failing;
+  std::mutex mu;
+  std::atomic<uint64_t> next{0};
+  auto worker = [&] {
+    for (uint64_t i = next++; i < count; i = next++) {
+      if (skip.count(from + i)) continue;
+      SimulationResult r = run_seed(from + i, options);
+      if (r.passed()) continue;
+      std::lock_guard lock(mu);
+      failing.push_back(std::move(r));
+    }
+  };
   const auto started = std::chrono::steady_clock::now();
-  for (uint64_t seed = from; seed < from + count; ++seed) {
-    SimulationResult r = run_seed(seed, options);
-    if (!r.passed()) failing.push_back(std::move(r));
-  }
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
   const double s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (seeds_per_s) *seeds_per_s = s > 0 ? static_cast<double>(count) / s : 0;
+  std::sort(failing.begin(), failing.end(),
+            [](const SimulationResult& a, const SimulationResult& b) { return a.seed < b.seed; });
   return failing;
 }
 
@@ -50,10 +71,14 @@ std::string describe(const std::vector<SimulationResult>& failing) {
 struct RegressionSeed {
   uint64_t seed = 0;
   std::string faults = "all";
+  // Non-empty: a known bug not fixed yet; the seed must still fail with this invariant (so that
+  // the fix is noticed: then the mark goes and the seed must pass).
+  std::string xfail;
   std::string why;
 };
 
-// Lines "SEED [FAULT-MIX] # why"; blank lines and lines starting with '#' are skipped.
+// Lines "SEED [FAULT-MIX] [xfail:INVARIANT] # why"; blank lines and lines starting with '#' are
+// skipped.
 std::vector<RegressionSeed> read_regression_seeds(const std::string& path) {
   std::vector<RegressionSeed> out;
   std::ifstream in(path);
@@ -67,7 +92,14 @@ std::vector<RegressionSeed> read_regression_seeds(const std::string& path) {
     std::istringstream words(line);
     RegressionSeed r;
     if (!(words >> r.seed)) continue;
-    if (!(words >> r.faults)) r.faults = "all";
+    std::string word;
+    while (words >> word) {
+      if (word.rfind("xfail:", 0) == 0) {
+        r.xfail = word.substr(6);
+      } else {
+        r.faults = word;
+      }
+    }
     r.why = why;
     out.push_back(r);
   }
@@ -78,20 +110,26 @@ std::vector<RegressionSeed> read_regression_seeds(const std::string& path) {
 
 TEST_CASE("1000 seeds across the whole fault mix keep every invariant and converge",
           "[dst][seeds]") {
-  // SCALEIO_DST_SEEDS / SCALEIO_DST_FROM widen or move the range without rebuilding.
+  // SCALEIO_DST_SEEDS / SCALEIO_DST_FROM widen or move the range without rebuilding. Seeds of
+  // known, not yet fixed bugs are left to the regression test (which checks they still fail so).
   const uint64_t count = env_or("SCALEIO_DST_SEEDS", 1000);
   const uint64_t from = env_or("SCALEIO_DST_FROM", 1);
+  std::set<uint64_t> known;
+  for (const auto& r : read_regression_seeds(DST_REGRESSION_SEEDS)) {
+    if (!r.xfail.empty() && r.faults == "all") known.insert(r.seed);
+  }
   SimulationOptions options;
   double rate = 0;
-  const auto failing = run_seeds(from, count, options, &rate);
-  std::printf("dst: %llu seeds from %llu, %zu failed, %.1f seeds/s\n",
+  const auto failing = run_seeds(from, count, known, options, 2, &rate);
+  std::printf("dst: %llu seeds from %llu on 2 threads, %zu failed, %.1f seeds/s\n",
               static_cast<unsigned long long>(count), static_cast<unsigned long long>(from),
               failing.size(), rate);
   INFO(describe(failing));
   CHECK(failing.empty());
 }
 
-TEST_CASE("the regression seeds replay and pass", "[dst][regression]") {
+TEST_CASE("the regression seeds replay: fixed ones pass, known bugs still fail as recorded",
+          "[dst][regression]") {
   const auto seeds = read_regression_seeds(DST_REGRESSION_SEEDS);
   REQUIRE_FALSE(seeds.empty());
   for (const auto& r : seeds) {
@@ -104,7 +142,13 @@ TEST_CASE("the regression seeds replay and pass", "[dst][regression]") {
     std::string trace;
     for (const auto& line : result.trace) trace += "  " + line + "\n";
     INFO("seed " << r.seed << " (" << r.why << "):\n" << result.summary() << "\n" << trace);
-    CHECK(result.passed());
+    if (r.xfail.empty()) {
+      CHECK(result.passed());
+    } else {
+      // When this fails because the seed passes: the bug is fixed; drop the xfail mark.
+      REQUIRE(result.violations.size() == 1);
+      CHECK(result.violations[0].invariant == r.xfail);
+    }
   }
 }
 
