@@ -140,7 +140,7 @@ std::vector<SettingSpec> specs() {
        text(&S::role)},
       {"principal", Kind::kText, "Mesos principal for authentication", text(&S::principal)},
       {"secret-file", Kind::kText,
-       "file holding the Mesos secret of the principal (or env SCALEIO_MESOS_SECRET)",
+       "file holding the Mesos secret of the principal",
        text(&S::secret_file)},
       {"failover-timeout", Kind::kDuration,
        "how long Mesos keeps the framework's tasks while the operator is away (default 7d)",

@@ -1,0 +1,84 @@
+// The real programs, wired as in production: scaleio-sim (Mesos master + ScaleIO gateway) and
+// scaleio-operator against it, each a child process on 127.0.0.1 with ports chosen by the kernel.
+// Shared by the daemon's end-to-end tests, its crash tests and the demo test.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/sim/raw_http_client.h"
+#include "tests/support/child_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace scaleio::testing {
+
+using namespace std::chrono_literals;
+
+inline constexpr const char* kAdminToken = "test-admin-token-5d1f0c";
+inline constexpr const char* kGatewayPassword = "Scaleio123";
+
+struct SimProcess {
+  std::unique_ptr<ChildProcess> process;
+  std::string mesos;    // "127.0.0.1:PORT"
+  std::string gateway;  // "http://127.0.0.1:PORT"
+  std::string control;  // "127.0.0.1:PORT"
+};
+
+// Starts scaleio-sim with `args` (agents, seed, time scale...) and reads its addresses.
+SimProcess start_sim(const std::vector<std::string>& args);
+
+struct OperatorProcess {
+  std::unique_ptr<ChildProcess> process;
+  std::string api;  // "127.0.0.1:PORT"
+};
+
+class OperatorFixture {
+ public:
+  // `sim_args` for scaleio-sim; the operator gets the sim's addresses plus `extra_args`.
+  explicit OperatorFixture(std::vector<std::string> sim_args = {"--agents", "6", "--seed", "7",
+                                                                "--time-scale", "50"});
+  ~OperatorFixture();
+
+  // Starts (or restarts) the operator over the same data dir. Null when it did not print its
+  // address in time (its stderr is in the test output).
+  OperatorProcess* start_operator(const std::vector<std::string>& extra_args = {},
+                                  bool with_token = true);
+
+  std::optional<sim::test::RawResponse> get(const std::string& target,
+                                            const std::map<std::string, std::string>& headers = {});
+  std::optional<sim::test::RawResponse> post(
+      const std::string& target, const std::string& body = "",
+      const std::map<std::string, std::string>& headers = {});
+  // GET returning parsed JSON (null on any failure).
+  nlohmann::json get_json(const std::string& target);
+  // Polls `target` until `ready(json)` or the deadline; returns the last JSON seen.
+  nlohmann::json wait_for(const std::string& target,
+                          const std::function<bool(const nlohmann::json&)>& ready,
+                          std::chrono::milliseconds deadline);
+  bool wait_ready(std::chrono::milliseconds deadline);
+
+  // The simulated world as the control API shows it.
+  nlohmann::json world();
+
+  std::vector<std::string> base_args() const;
+  const std::string& data_dir() const { return data_dir_; }
+  TempDir& dir() { return dir_; }
+  SimProcess& sim() { return sim_; }
+  std::optional<OperatorProcess>& operator_process() { return operator_; }
+
+ private:
+  TempDir dir_;
+  std::string data_dir_;
+  std::string password_file_;
+  std::string token_file_;
+  SimProcess sim_;
+  std::optional<OperatorProcess> operator_;
+};
+
+}  // namespace scaleio::testing
