@@ -123,7 +123,11 @@ json encode_subscribe(const FrameworkSettings& settings,
   json info = {{"user", settings.user},
                {"name", settings.name},
                {"roles", settings.roles},
-               {"capabilities", json::array({{{"type", "MULTI_ROLE"}}})},
+               // PARTITION_AWARE: a task on a partitioned agent is UNREACHABLE (it may come back)
+               // rather than LOST (terminal), so the operator never starts a second node task
+               // beside one that still runs behind a partition.
+               {"capabilities",
+                json::array({{{"type", "MULTI_ROLE"}}, {{"type", "PARTITION_AWARE"}}})},
                {"failover_timeout", settings.failover_timeout_seconds},
                {"checkpoint", settings.checkpoint}};
   if (!settings.principal.empty()) info["principal"] = settings.principal;

@@ -169,7 +169,13 @@ Status Daemon::start_gateway() {
 
 Status Daemon::start_mesos() {
   offers_ = std::make_unique<reconcilers::OfferPool>(clock_, kOfferMaxAge);
-  mesos_events_ = std::make_unique<MesosEvents>(*offers_, metrics_, log_);
+  mesos_events_ = std::make_unique<MesosEvents>(*offers_, metrics_, log_, [this] {
+    // Runs on the Mesos thread; the runtime may not exist yet during start-up.
+    if (auto* runtime = runtime_ptr_.load()) {
+      runtime->wake("nodes");
+      runtime->wake("mdm_quorum");
+    }
+  });
   mesos::SchedulerOptions options;
   options.masters = settings_.masters;
   options.framework.name = settings_.framework_name;
@@ -219,6 +225,7 @@ Status Daemon::start_reconcilers() {
   runtime_ = std::make_unique<reconcilers::ThreadedRuntime>(*store_, clock_, random, options,
                                                             loops, this);
   runtime_->start();
+  runtime_ptr_ = runtime_.get();
   return {};
 }
 
@@ -239,6 +246,7 @@ Status Daemon::start_http() {
 void Daemon::stop() {
   if (stopping_.exchange(true)) return;
   log_.info("operator", "stopping: finishing the current passes");
+  runtime_ptr_ = nullptr;
   if (runtime_) runtime_->stop();
   if (observer_) observer_->stop();
   if (mesos_) mesos_->stop();

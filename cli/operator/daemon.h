@@ -106,6 +106,7 @@ class Daemon final : public reconcilers::RuntimeObserver {
 
   std::vector<std::unique_ptr<reconcilers::Reconciler>> reconcilers_;
   std::unique_ptr<reconcilers::ThreadedRuntime> runtime_;
+  std::atomic<reconcilers::ThreadedRuntime*> runtime_ptr_{nullptr};
 
   std::mutex state_mu_;
   std::unique_ptr<reconcilers::LiveState> api_state_;

@@ -14,6 +14,7 @@ void MesosEvents::subscribed(const std::string& framework_id) {
 
 void MesosEvents::offers(const std::vector<mesos::Offer>& offers) {
   offers_.add(offers);
+  if (offers_arrived_ && offers_.demand()) offers_arrived_();
   log_.debug("mesos", "offers received", {{"count", std::to_string(offers.size())}});
 }
 

@@ -17,8 +17,10 @@ namespace scaleio::operator_daemon {
 
 class MesosEvents final : public mesos::MesosListener {
  public:
-  MesosEvents(reconcilers::OfferPool& offers, metrics::OperatorMetrics& metrics, Logger& log)
-      : offers_(offers), metrics_(metrics), log_(log) {}
+  // `offers_arrived` wakes the reconcilers that wait for offers (they are not log events).
+  MesosEvents(reconcilers::OfferPool& offers, metrics::OperatorMetrics& metrics, Logger& log,
+              std::function<void()> offers_arrived)
+      : offers_(offers), metrics_(metrics), log_(log), offers_arrived_(std::move(offers_arrived)) {}
 
   void subscribed(const std::string& framework_id) override;
   void offers(const std::vector<mesos::Offer>& offers) override;
@@ -35,6 +37,7 @@ class MesosEvents final : public mesos::MesosListener {
   reconcilers::OfferPool& offers_;
   metrics::OperatorMetrics& metrics_;
   Logger& log_;
+  std::function<void()> offers_arrived_;
   std::atomic<bool> subscribed_{false};
   mutable std::mutex mu_;
   std::string last_problem_;

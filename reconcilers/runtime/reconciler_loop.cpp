@@ -56,6 +56,13 @@ void ReconcilerLoop::notify(const Envelope& event) {
   status_.next_due = due_at_;
 }
 
+void ReconcilerLoop::wake() {
+  const Clock::TimePoint now = clock_.now();
+  std::lock_guard lock(mu_);
+  due_at_ = std::min(due_at_, now);
+  status_.next_due = due_at_;
+}
+
 std::string ReconcilerLoop::pass_id(Clock::TimePoint start, uint64_t number) const {
   const auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(start.time_since_epoch()).count();

@@ -82,6 +82,8 @@ class ReconcilerLoop {
   bool due(Clock::TimePoint now) const { return now >= next_due(); }
   // A new event from the log: wakes the loop when relevant and not yet seen by a pass.
   void notify(const Envelope& event);
+  // Something outside the log concerns this loop (offers arrived): its next pass is due now.
+  void wake();
   // Runs one pass now. Returns false, doing nothing, when a pass of this loop is running.
   bool run_pass();
   ReconcilerStatus status() const;

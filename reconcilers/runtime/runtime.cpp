@@ -59,6 +59,12 @@ std::vector<ReconcilerStatus> Runtime::status() const {
   return out;
 }
 
+void Runtime::wake(std::string_view reconciler) {
+  for (const auto& loop : loops_) {
+    if (loop->name() == reconciler) loop->wake();
+  }
+}
+
 std::vector<std::string> Runtime::names() const {
   std::vector<std::string> out;
   for (const auto& loop : loops_) out.push_back(loop->name());

@@ -35,6 +35,9 @@ class Runtime {
 
   std::vector<ReconcilerStatus> status() const;  // thread-safe
   std::vector<std::string> names() const;
+  // Makes the named reconciler's pass due now (e.g. offers arrived for it); unknown names are
+  // ignored.
+  void wake(std::string_view reconciler);
 
  private:
   const Clock& clock_;

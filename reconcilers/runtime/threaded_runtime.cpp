@@ -84,6 +84,12 @@ std::vector<ReconcilerStatus> ThreadedRuntime::status() const {
   return out;
 }
 
+void ThreadedRuntime::wake(std::string_view reconciler) {
+  for (const auto& loop : loops_) {
+    if (loop->name() == reconciler) loop->wake();
+  }
+}
+
 std::vector<std::string> ThreadedRuntime::names() const {
   std::vector<std::string> out;
   for (const auto& loop : loops_) out.push_back(loop->name());

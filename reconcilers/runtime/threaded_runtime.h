@@ -40,6 +40,9 @@ class ThreadedRuntime {
 
   std::vector<ReconcilerStatus> status() const;  // thread-safe
   std::vector<std::string> names() const;
+  // Makes the named reconciler's pass due now (e.g. offers arrived for it); unknown names are
+  // ignored.
+  void wake(std::string_view reconciler);
 
  private:
   void run_loop(ReconcilerLoop& loop, std::unique_ptr<EventSubscription> subscription);

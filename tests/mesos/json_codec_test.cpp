@@ -22,7 +22,8 @@ TEST_CASE("codec: SUBSCRIBE carries the FrameworkInfo and a re-subscription sets
   CHECK(info["user"] == "root");
   CHECK(info["name"] == "scaleio");
   CHECK(info["roles"] == json::array({"scaleio"}));
-  CHECK(info["capabilities"] == json::array({{{"type", "MULTI_ROLE"}}}));
+  CHECK(info["capabilities"] ==
+        json::array({{{"type", "MULTI_ROLE"}}, {{"type", "PARTITION_AWARE"}}}));
   CHECK(info["failover_timeout"] == 604800.0);
   CHECK(info["checkpoint"] == true);
   CHECK(info["principal"] == "scaleio-principal");

@@ -209,3 +209,84 @@ TEST_CASE("a bad setting is refused at start-up with exit code 2 and names the s
     CHECK(p.wait(10s) == 2);
   }
 }
+
+namespace {
+
+bool converged(const json& drift) { return drift.value("converged", false); }
+
+// Names of one kind of ScaleIO object in the simulated world, with duplicates kept.
+std::multiset<std::string> names_of(const json& world, const std::string& list) {
+  std::multiset<std::string> out;
+  for (const auto& o : world["scaleio"][list]) out.insert(o.value("name", std::string()));
+  return out;
+}
+
+bool no_duplicates(const std::multiset<std::string>& names) {
+  return std::set<std::string>(names.begin(), names.end()).size() == names.size();
+}
+
+}  // namespace
+
+TEST_CASE("the daemon converges a six-node simulated cluster from empty") {
+  OperatorFixture f;
+  REQUIRE(f.start_operator());
+  const json drift = f.wait_for("/v1/drift", converged, 300s);
+  INFO(drift.dump(1));
+  REQUIRE(converged(drift));
+
+  const json world = f.world();
+  CHECK(world["scaleio"]["mdmClusterAvailable"] == true);
+  CHECK(world["scaleio"]["System"]["mdmCluster"]["clusterState"] == "ClusteredNormal");
+  CHECK(names_of(world, "protectionDomainList").size() == 2);
+  CHECK(no_duplicates(names_of(world, "sdsList")));
+  CHECK(no_duplicates(names_of(world, "volumeList")));
+  CHECK(names_of(world, "volumeList").size() >= 1);
+  // Every node task runs; nothing was launched twice for a host.
+  const json state = f.get_json("/v1/state");
+  std::map<std::string, int> running_per_host;
+  for (const auto& task : state["tasks"]) {
+    const std::string id = task["taskId"];
+    if (id.rfind("scaleio-node.", 0) == 0 && task["state"] == "TASK_RUNNING") {
+      ++running_per_host[id.substr(13, id.find('.', 13) - 13)];
+    }
+  }
+  CHECK(running_per_host.size() == 6);
+  for (const auto& [host, n] : running_per_host) CHECK(n == 1);
+
+  auto metrics = f.get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metric(metrics->body, "scaleio_operator_converged") == 1.0);
+  CHECK(metric(metrics->body, "scaleio_operator_mdm_quorum_healthy") == 1.0);
+}
+
+TEST_CASE("SIGKILLed mid-convergence and restarted, the daemon creates nothing twice") {
+  OperatorFixture f;
+  REQUIRE(f.start_operator());
+  // Kill it once the storage reconciler has begun acting, in the middle of the work.
+  const json acting = f.wait_for(
+      "/v1/events?type=ActionStarted&limit=1000",
+      [](const json& j) {
+        for (const auto& e : j["events"]) {
+          if (e["payload"]["reconciler"] == "storage_pools") return true;
+        }
+        return false;
+      },
+      240s);
+  REQUIRE(acting["events"].size() > 0);
+  const std::string framework = f.get_json("/v1/state")["frameworkId"];
+  f.operator_process()->process->kill(SIGKILL);
+  REQUIRE(f.operator_process()->process->wait(10s) == 128 + SIGKILL);
+
+  REQUIRE(f.start_operator());
+  const json drift = f.wait_for("/v1/drift", converged, 300s);
+  INFO(drift.dump(1));
+  REQUIRE(converged(drift));
+  // The same framework (its tasks were kept), and no ScaleIO object twice.
+  CHECK(f.get_json("/v1/state")["frameworkId"] == framework);
+  const json world = f.world();
+  CHECK(no_duplicates(names_of(world, "protectionDomainList")));
+  CHECK(no_duplicates(names_of(world, "storagePoolList")));
+  CHECK(no_duplicates(names_of(world, "sdsList")));
+  CHECK(no_duplicates(names_of(world, "volumeList")));
+  CHECK(names_of(world, "sdsList").size() >= 6);
+}

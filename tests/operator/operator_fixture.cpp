@@ -62,6 +62,8 @@ std::vector<std::string> OperatorFixture::base_args() const {
           "127.0.0.1:0",
           "--observe-interval",
           "500ms",
+          "--agent-admin-password-file",
+          "/etc/scaleio/admin-password",
           "--log-level",
           "info"};
 }

@@ -462,7 +462,7 @@ TEST_CASE("decision: a 1-node cluster as planned needs nothing") {
   CHECK(d.drift.empty());
 }
 
-TEST_CASE("decision: an unplanned master is reported, never switched out") {
+TEST_CASE("decision: an unplanned master is reported and never switched out") {
   DecisionFixture f;
   three_hosts(f);
   f.host("n4", "");
@@ -473,7 +473,7 @@ TEST_CASE("decision: an unplanned master is reported, never switched out") {
   INFO(drift_text(d));
   REQUIRE(d.step);  // n4 is added as a standby, nothing else
   CHECK(d.step->kind == Kind::kAddStandby);
-  CHECK(has_drift(d, "mdm/n1", "the master is not planned"));
+  CHECK(has_drift(d, "mdm/n1", "master not in the plan"));
 }
 
 TEST_CASE("decision: adopt mode only reports") {

@@ -506,3 +506,18 @@ TEST_CASE("live state computes the plan, records it once, and loads from snapsho
   CHECK(input.allow_removals);
   CHECK(&input.journal == &third.journal());
 }
+
+TEST_CASE("wake makes only the named loop's pass due at once (offers arrived for it)") {
+  World w;
+  FakeReconciler nodes("nodes"), pools("storage_pools");
+  Runtime rt = w.runtime({&nodes, &pools}, periods(30s, 30s));
+  CHECK(rt.run_due() == 2);
+  w.clock.advance(1s);
+  CHECK(rt.run_due() == 0);
+  rt.wake("nodes");
+  rt.wake("no_such_reconciler");  // ignored
+  CHECK(rt.next_due() == w.clock.now());
+  CHECK(rt.run_due() == 1);
+  CHECK(nodes.pass_count() == 2);
+  CHECK(pools.pass_count() == 1);
+}
