@@ -76,6 +76,10 @@ OperatorProcess* OperatorFixture::start_operator(
     argv.push_back(token_file_);
   }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  if (!stderr_file_.empty()) {
+    // The path is the script's only interpolation; TempDir paths hold no quote.
+    argv.insert(argv.begin(), {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>>'" + stderr_file_ + "'"});
+  }
   OperatorProcess op;
   op.process = std::make_unique<ChildProcess>(argv);
   auto line = op.process->read_line(30s);

@@ -62,6 +62,9 @@ class OperatorFixture {
                           const std::function<bool(const nlohmann::json&)>& ready,
                           std::chrono::milliseconds deadline);
   bool wait_ready(std::chrono::milliseconds deadline);
+  // Operators started from now on append their stderr to `path` instead of the test's stderr
+  // (through `/bin/sh -c exec`, so the child's pid is still the operator's). Empty: inherit.
+  void capture_operator_stderr(std::string path) { stderr_file_ = std::move(path); }
 
   // The simulated world as the control API shows it.
   nlohmann::json world();
@@ -77,6 +80,7 @@ class OperatorFixture {
   std::string data_dir_;
   std::string password_file_;
   std::string token_file_;
+  std::string stderr_file_;
   SimProcess sim_;
   std::optional<OperatorProcess> operator_;
 };

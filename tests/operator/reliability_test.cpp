@@ -1,0 +1,338 @@
+// Reliability and security of the real daemon (issue 10): no secret leaks after an end-to-end
+// run, TLS verification on by default, SIGKILL at random moments during convergence, and a data
+// disk that fills up under a running daemon.
+//
+// The crash test runs SCALEIO_CRASH_ROUNDS kills (default 10) over SCALEIO_CRASH_AGENTS agents
+// (default 6) to stay within the suite's time; issue 10 asks for at least 30 kills on a 12-node
+// cluster, which `SCALEIO_CRASH_ROUNDS=30 SCALEIO_CRASH_AGENTS=12` runs. SCALEIO_CRASH_SEED
+// replays a printed seed.
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tests/operator/operator_fixture.h"
+
+using namespace scaleio::testing;
+using nlohmann::json;
+
+namespace {
+
+std::map<std::string, std::string> bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+bool converged(const json& drift) {
+  return drift.value("converged", false);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::atoi(v) : fallback;
+}
+
+// Every event of the log through the API's pages, checking nothing on the way.
+std::vector<json> all_events(OperatorFixture& f) {
+  std::vector<json> out;
+  uint64_t from = 1;
+  for (int page = 0; page < 1000; ++page) {
+    const json j = f.get_json("/v1/events?limit=10000&from=" + std::to_string(from));
+    if (!j.contains("events") || j["events"].empty()) break;
+    for (const auto& e : j["events"]) out.push_back(e);
+    from = j["next"].get<uint64_t>();
+    if (from > j["lastSequence"].get<uint64_t>()) break;
+  }
+  return out;
+}
+
+// The sequences are 1..N with no gap and no repeat.
+bool contiguous(const std::vector<json>& events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i]["sequence"].get<uint64_t>() != i + 1) return false;
+  }
+  return true;
+}
+
+// Keys of one kind of ScaleIO object in the simulated world, with duplicates kept.
+std::multiset<std::string> names_of(const json& world, const std::string& list) {
+  std::multiset<std::string> out;
+  for (const auto& o : world["scaleio"][list]) out.insert(o.value("name", std::string()));
+  return out;
+}
+
+std::multiset<std::string> devices_of(const json& world) {
+  std::multiset<std::string> out;
+  for (const auto& d : world["scaleio"]["deviceList"]) {
+    out.insert(d.value("sdsId", std::string()) + ":" +
+               d.value("deviceCurrentPathName", std::string()));
+  }
+  return out;
+}
+
+bool no_duplicates(const std::multiset<std::string>& names) {
+  return std::set<std::string>(names.begin(), names.end()).size() == names.size();
+}
+
+void check_no_secret(const std::string& where, const std::string& text) {
+  INFO(where);
+  CHECK(text.find(kAdminToken) == std::string::npos);
+  CHECK(text.find(kGatewayPassword) == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("no secret appears in logs, events, responses, metrics or argv after a full run") {
+  OperatorFixture f;
+  const std::string stderr_file = f.dir().path() + "/operator.stderr";
+  f.capture_operator_stderr(stderr_file);
+  auto* op = f.start_operator();
+  REQUIRE(op);
+  const std::string cmdline = read_file("/proc/" + std::to_string(op->process->pid()) + "/cmdline");
+  REQUIRE_FALSE(cmdline.empty());
+  CHECK(cmdline.find("scaleio-operator") != std::string::npos);  // the operator, not the shell
+  check_no_secret("/proc/<pid>/cmdline", cmdline);
+
+  const json drift = f.wait_for("/v1/drift", converged, 300s);
+  INFO(drift.dump(1));
+  REQUIRE(converged(drift));
+
+  std::vector<std::pair<std::string, std::string>> bodies;  // what, body
+  const json index = f.get_json("/");
+  REQUIRE(index.is_array());
+  for (const auto& route : index) {
+    if (route["method"] != "GET") continue;
+    std::string path = route["path"];
+    if (auto at = path.find("{name}"); at != std::string::npos) path.replace(at, 6, "nodes");
+    auto response = f.get(path);
+    REQUIRE(response);
+    CHECK(response->status < 500);
+    bodies.emplace_back("GET " + path, response->body);
+  }
+  auto wrong = f.post("/v1/reconcilers/nodes/pause", "", bearer("not-the-token"));
+  REQUIRE(wrong);
+  CHECK(wrong->status == 401);
+  bodies.emplace_back("POST with a wrong token", wrong->body);
+  auto paused = f.post("/v1/reconcilers/nodes/pause", R"({"reason":"audit"})", bearer(kAdminToken));
+  REQUIRE(paused);
+  CHECK(paused->status == 202);
+  bodies.emplace_back("POST pause", paused->body);
+  auto resumed = f.post("/v1/reconcilers/nodes/resume", "", bearer(kAdminToken));
+  REQUIRE(resumed);
+  CHECK(resumed->status == 202);
+  bodies.emplace_back("POST resume", resumed->body);
+  auto metrics = f.get("/metrics");
+  REQUIRE(metrics);
+  bodies.emplace_back("GET /metrics (after the commands)", metrics->body);
+
+  const auto events = all_events(f);
+  REQUIRE(events.size() > 10);
+  CHECK(contiguous(events));
+  for (const auto& e : events) check_no_secret("event " + e["sequence"].dump(), e.dump());
+  for (const auto& [what, body] : bodies) check_no_secret(what, body);
+
+  // The data dir is private: events name hosts and addresses.
+  struct stat st {};
+  REQUIRE(::stat(f.data_dir().c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+
+  op->process->kill(SIGTERM);
+  CHECK(op->process->wait(20s) == 0);
+  const std::string log = read_file(stderr_file);
+  CHECK(log.size() > 100);  // it did log (at info), so the check below means something
+  check_no_secret("operator stderr", log);
+  // (The --listen default, 127.0.0.1:9110, is asserted by settings_test.cpp.)
+}
+
+TEST_CASE("the gateway's certificate is verified by default") {
+  TempDir ca_dir;
+  const std::string ca = ca_dir.path() + "/gateway-ca.pem";
+  OperatorFixture f({"--agents", "3", "--seed", "7", "--time-scale", "50", "--gateway-tls",
+                     "--gateway-ca-out", ca});
+  REQUIRE(f.sim().gateway.rfind("https://", 0) == 0);
+
+  // No CA given and not --gateway-insecure: the self-signed gateway is refused.
+  REQUIRE(f.start_operator());
+  const json refused = f.wait_for(
+      "/readyz",
+      [](const json& j) {
+        return j.contains("failing") && j["failing"].contains("gateway") &&
+               j["failing"]["gateway"].get<std::string>().find(':') != std::string::npos;
+      },
+      30s);
+  INFO(refused.dump());
+  CHECK(refused["ready"] == false);
+  const std::string why = refused["failing"].value("gateway", std::string());
+  const bool names_tls = why.find("certificate") != std::string::npos ||
+                         why.find("TLS") != std::string::npos ||
+                         why.find("verify") != std::string::npos;
+  CHECK(names_tls);
+  f.operator_process()->process->kill(SIGTERM);
+  REQUIRE(f.operator_process()->process->wait(20s) == 0);
+
+  // With the sim's CA it verifies and becomes ready.
+  REQUIRE(f.start_operator({"--gateway-ca-file", ca}));
+  CHECK(f.wait_ready(60s));
+}
+
+TEST_CASE("SIGKILLed at random moments during convergence, the daemon still converges once") {
+  const int rounds = env_int("SCALEIO_CRASH_ROUNDS", 10);
+  const int agents = env_int("SCALEIO_CRASH_AGENTS", 6);
+  const auto seed = static_cast<uint64_t>(
+      env_int("SCALEIO_CRASH_SEED", static_cast<int>(std::random_device()() & 0x7fffffff)));
+  std::cerr << "crash test: " << rounds << " rounds, " << agents
+            << " agents, SCALEIO_CRASH_SEED=" << seed << "\n";
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> delay_ms(500, 6000);
+
+  OperatorFixture f({"--agents", std::to_string(agents), "--seed", "7", "--time-scale", "50"});
+  std::set<std::string> frameworks;
+  int killed_before_convergence = 0;
+  const auto started = std::chrono::steady_clock::now();
+  for (int round = 0; round < rounds; ++round) {
+    INFO("round " << round << " seed " << seed);
+    auto* op = f.start_operator();
+    REQUIRE(op);
+    // The random moment is the point here, not a synchronization.
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+    const json state = f.get_json("/v1/state");
+    if (!state.is_null() && !state.value("frameworkId", std::string()).empty()) {
+      frameworks.insert(state["frameworkId"].get<std::string>());
+    }
+    if (!converged(f.get_json("/v1/drift"))) ++killed_before_convergence;
+    op->process->kill(SIGKILL);
+    REQUIRE(op->process->wait(10s) == 128 + SIGKILL);
+  }
+  const auto kills_took = std::chrono::steady_clock::now() - started;
+
+  REQUIRE(f.start_operator());
+  const json drift = f.wait_for("/v1/drift", converged, 300s);
+  const auto total = std::chrono::steady_clock::now() - started;
+  std::cerr << "crash test: " << rounds << " kills in "
+            << std::chrono::duration_cast<std::chrono::seconds>(kills_took).count() << " s ("
+            << killed_before_convergence << " before convergence), converged after "
+            << std::chrono::duration_cast<std::chrono::seconds>(total).count() << " s in all\n";
+  INFO(drift.dump(1));
+  REQUIRE(converged(drift));
+
+  const json state = f.get_json("/v1/state");
+  frameworks.insert(state.value("frameworkId", std::string()));
+  CHECK(frameworks.size() == 1);  // the framework (and its tasks) survived every kill
+  const json world = f.world();
+  CHECK(no_duplicates(names_of(world, "protectionDomainList")));
+  CHECK(no_duplicates(names_of(world, "storagePoolList")));
+  CHECK(no_duplicates(names_of(world, "sdsList")));
+  CHECK(no_duplicates(names_of(world, "volumeList")));
+  CHECK(no_duplicates(devices_of(world)));
+  CHECK(names_of(world, "sdsList").size() >= static_cast<size_t>(agents));
+  CHECK(names_of(world, "volumeList").size() >= 1);
+  const auto events = all_events(f);
+  REQUIRE_FALSE(events.empty());
+  CHECK(contiguous(events));
+}
+
+namespace {
+
+// A small tmpfs over the data dir, so the test can fill the disk under the running daemon (root
+// bypasses file modes, and an open WAL keeps writing after a chmod, so modes cannot do it).
+class SmallDisk {
+ public:
+  explicit SmallDisk(std::string path) : path_(std::move(path)) {
+    ::mkdir(path_.c_str(), 0700);
+    mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", 0, "size=32m,mode=0700") == 0;
+  }
+  ~SmallDisk() {
+    if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+
+  // Writes a filler file until the disk is full; returns the bytes written.
+  size_t fill() {
+    const int fd = ::open((path_ + "/filler").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) return 0;
+    const std::string chunk(1 << 16, 'x');
+    size_t written = 0;
+    for (;;) {
+      const ssize_t n = ::write(fd, chunk.data(), chunk.size());
+      if (n <= 0) break;
+      written += static_cast<size_t>(n);
+    }
+    ::close(fd);
+    return written;
+  }
+  void free_space() { ::unlink((path_ + "/filler").c_str()); }
+
+ private:
+  std::string path_;
+  bool mounted_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("a full data disk refuses commands clearly, keeps serving reads, and recovers") {
+  OperatorFixture f({"--agents", "3", "--seed", "7", "--time-scale", "50"});
+  SmallDisk disk(f.data_dir());
+  if (!disk.mounted()) {
+    WARN("cannot mount a tmpfs (needs CAP_SYS_ADMIN): skipped");
+    return;
+  }
+  REQUIRE(f.start_operator());
+  const json drift = f.wait_for("/v1/drift", converged, 300s);
+  INFO(drift.dump(1));
+  REQUIRE(converged(drift));
+
+  REQUIRE(disk.fill() > 0);
+  // The WAL's last page may still hold a few small events: append until a write needs a page.
+  std::optional<scaleio::sim::test::RawResponse> refused;
+  for (int i = 0; i < 200 && !refused; ++i) {
+    auto r = f.post(std::string("/v1/reconcilers/nodes/") + (i % 2 ? "resume" : "pause"),
+                    R"({"reason":"fill the page"})", bearer(kAdminToken));
+    REQUIRE(r);
+    if (r->status != 202) refused = r;
+  }
+  REQUIRE(refused);
+  INFO(refused->body);
+  CHECK(refused->status == 503);
+  CHECK_THAT(refused->body, Catch::Contains("RESOURCE_EXHAUSTED") ||
+                                Catch::Contains("space", Catch::CaseSensitive::No));
+
+  // Reads keep working on a full disk.
+  auto state = f.get("/v1/state");
+  REQUIRE(state);
+  CHECK(state->status == 200);
+  auto metrics = f.get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->status == 200);
+  CHECK(f.operator_process()->process->wait(0ms) == -1);  // still running
+
+  // Space comes back: the log recovers by itself and commands succeed again.
+  disk.free_space();
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    auto r = f.post("/v1/reconcilers/nodes/resume", "", bearer(kAdminToken));
+    REQUIRE(r);
+    status = r->status;
+    if (status == 202) break;
+    std::this_thread::sleep_for(250ms);
+  }
+  CHECK(status == 202);
+  const auto events = all_events(f);
+  CHECK(contiguous(events));
+}
