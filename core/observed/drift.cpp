@@ -81,19 +81,7 @@ class DriftBuilder {
     }
   }
 
-  bool mdm_healthy() const {
-    if (!obs_.mdm || !obs_.mdm->value.exists()) return false;
-    const auto& c = obs_.mdm->value;
-    // A one-node cluster reports "NotClustered" on some gateways (UNVERIFIED): healthy when its
-    // master is.
-    if (c.mode() == "OneNode" && c.state() == "NotClustered") {
-      for (const auto& m : c.members()) {
-        if (m.role() == "master") return m.status() == "Normal";
-      }
-      return false;
-    }
-    return c.state() == "ClusteredNormal";
-  }
+  bool mdm_healthy() const { return obs_.mdm_healthy(); }
 
   std::string ip_of(const std::string& host) const {
     auto it = plan_.nodes.find(host);

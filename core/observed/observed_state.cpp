@@ -113,7 +113,22 @@ std::string ObservedState::domain_name(const std::string& id) const {
 }
 
 bool ObservedState::mdm_healthy() const {
-  return mdm && mdm->value.exists() && mdm->value.state() == "ClusteredNormal";
+  if (!mdm || !mdm->value.exists()) return false;
+  const auto& c = mdm->value;
+  // A one-node cluster reports "NotClustered" on some gateways (UNVERIFIED): healthy when its
+  // master is.
+  if (c.mode() == "OneNode" && c.state() == "NotClustered") {
+    for (const auto& m : c.members()) {
+      if (m.role() == "master") return m.status() == "Normal";
+    }
+    return false;
+  }
+  return c.state() == "ClusteredNormal";
+}
+
+std::string ObservedState::mdm_state() const {
+  if (!mdm || !mdm->value.exists()) return "no MDM cluster";
+  return "state " + mdm->value.state();
 }
 
 }  // namespace scaleio::observed

@@ -49,7 +49,10 @@ struct ObservedState {
   const events::SdcObserved* sdc_with_ip(const std::string& ip) const;
   const events::VolumeObserved* volume_named(const std::string& name) const;
   std::string domain_name(const std::string& id) const;  // "" when unknown
-  bool mdm_healthy() const;  // a cluster exists and its state is ClusteredNormal
+  // A cluster exists and its state is ClusteredNormal (or a one-node cluster whose master is
+  // Normal: some gateways report it "NotClustered").
+  bool mdm_healthy() const;
+  std::string mdm_state() const;  // "no MDM cluster" or "state ClusteredDegraded", for messages
 };
 
 }  // namespace scaleio::observed

@@ -5,6 +5,8 @@
 #include <functional>
 #include <set>
 
+#include "core/views/json_views.h"
+
 namespace scaleio::reconcilers {
 
 namespace {
@@ -24,32 +26,6 @@ bool owned(const std::string& resource) {
          starts_with(resource, "mapping/") || resource == "gateway";
 }
 
-// The rule of core/observed/drift.cpp: ClusteredNormal, or a one-node cluster whose master is
-// Normal (some gateways report it "NotClustered").
-bool mdm_ready(const ObservedState& obs, std::string* state) {
-  if (!obs.mdm || !obs.mdm->value.exists()) {
-    *state = "no MDM cluster";
-    return false;
-  }
-  const auto& c = obs.mdm->value;
-  *state = "state " + c.state();
-  if (c.mode() == "OneNode" && c.state() == "NotClustered") {
-    for (const auto& m : c.members()) {
-      if (m.role() == "master") return m.status() == "Normal";
-    }
-    return false;
-  }
-  return c.state() == "ClusteredNormal";
-}
-
-std::string utc(int64_t unix_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 // "mapping/<volume>/<who>" -> {volume, who}.
 std::pair<std::string, std::string> split_mapping(const std::string& resource) {
@@ -88,7 +64,8 @@ class SdcPass {
     }
     if (!resolve_pending()) return std::move(out_);
     std::string mdm_state;
-    if (!mdm_ready(obs_, &mdm_state)) {
+    if (!obs_.mdm_healthy()) {
+      mdm_state = obs_.mdm_state();
       hold(items, "waiting for a healthy MDM cluster");
       out_.drift.push_back(
           {"mdm-cluster", DriftKind::kWaiting,
@@ -200,7 +177,7 @@ class SdcPass {
     out_.drift.push_back({target, DriftKind::kWaiting,
                           detail + "; " + r->last_action + " failed " +
                               std::to_string(r->consecutive_failures) + " time(s), last: " +
-                              r->last_error + "; next attempt at " + utc(r->next_attempt_unix_ms),
+                              r->last_error + "; next attempt at " + views::iso8601_utc(r->next_attempt_unix_ms),
                           since});
     requeue(std::chrono::milliseconds(r->next_attempt_unix_ms - now_ms));
     return true;
