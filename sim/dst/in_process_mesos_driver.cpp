@@ -2,46 +2,16 @@
 
 #include <algorithm>
 
+#include "adapters/mesos/observation_records.h"
+
 namespace scaleio::dst {
 
 namespace {
 
 constexpr char kFrameworkStream[] = "mesos/framework";
-constexpr size_t kPage = 1000;
 
-const char* source_name(mesos::StatusSource source) {
-  switch (source) {
-    case mesos::StatusSource::kAgent:
-      return "SOURCE_AGENT";
-    case mesos::StatusSource::kExecutor:
-      return "SOURCE_EXECUTOR";
-    case mesos::StatusSource::kMaster:
-      break;
-  }
-  return "SOURCE_MASTER";
-}
 
-bool same_attributes(const google::protobuf::RepeatedPtrField<events::Attribute>& a,
-                     const std::vector<events::Attribute>& b) {
-  if (static_cast<size_t>(a.size()) != b.size()) return false;
-  for (size_t i = 0; i < b.size(); ++i) {
-    const auto& x = a[static_cast<int>(i)];
-    if (x.name() != b[i].name() || x.type() != b[i].type() || x.text() != b[i].text()) return false;
-  }
-  return true;
-}
 
-Status read_all_of_type(const EventStore& store, const std::string& type,
-                        std::vector<Envelope>& out) {
-  uint64_t from = 1;
-  while (true) {
-    auto page = store.read_type(type, from, kPage);
-    if (!page.ok()) return page.status();
-    for (auto& e : *page) out.push_back(std::move(e));
-    if (page->size() < kPage) return Status();
-    from = out.back().sequence() + 1;
-  }
-}
 
 }  // namespace
 
@@ -97,10 +67,10 @@ InProcessMesosDriver::~InProcessMesosDriver() {
 
 Status InProcessMesosDriver::load() {
   std::vector<Envelope> registered;
-  if (Status s = read_all_of_type(store_, "FrameworkRegistered", registered); !s.ok()) return s;
+  if (Status s = mesos::read_all_of_type(store_, "FrameworkRegistered", registered); !s.ok()) return s;
   std::vector<Envelope> task_events;
-  if (Status s = read_all_of_type(store_, "TaskLaunchRequested", task_events); !s.ok()) return s;
-  if (Status s = read_all_of_type(store_, "TaskStatusObserved", task_events); !s.ok()) return s;
+  if (Status s = mesos::read_all_of_type(store_, "TaskLaunchRequested", task_events); !s.ok()) return s;
+  if (Status s = mesos::read_all_of_type(store_, "TaskStatusObserved", task_events); !s.ok()) return s;
   std::sort(task_events.begin(), task_events.end(),
             [](const Envelope& a, const Envelope& b) { return a.sequence() < b.sequence(); });
   auto loaded = load_projection(store_, agents_);
@@ -291,6 +261,7 @@ void InProcessMesosDriver::on_subscribed(const mesos::Event& event) {
     framework_id_durable_ = true;
   }
   ++counters_.subscriptions;
+  ++counters_.calls["SUBSCRIBE"];
   subscribed_ = true;
   reconnect_attempt_ = 0;
   start_reconciliation();
@@ -364,7 +335,7 @@ bool InProcessMesosDriver::record_status(const mesos::TaskStatus& status) {
   observed.set_state(mesos::task_state_name(status.state));
   observed.set_reason(status.reason);
   observed.set_message(status.message);
-  observed.set_source(source_name(status.source));
+  observed.set_source(mesos::status_source_name(status.source));
   observed.set_uuid(status.uuid);
   observed.set_has_healthy(status.healthy.has_value());
   observed.set_healthy(status.healthy.value_or(false));
@@ -393,6 +364,7 @@ bool InProcessMesosDriver::record_status(const mesos::TaskStatus& status) {
 void InProcessMesosDriver::poll_agents() {
   if (master_.recovering()) return;
   crash_.io("mesos GET_AGENTS");
+  ++counters_.calls["GET_AGENTS"];
   travel();
   auto answer = master_.operator_call(mesos::encode_get_agents());
   if (answer.http_status != 200) return;
@@ -419,7 +391,7 @@ void InProcessMesosDriver::observe_agent(const std::string& hostname, const std:
     const auto& k = known->second;
     if (!ip) ip = k.ip();
     if (k.agent_id() == agent_id && k.ip() == *ip && k.active() == active &&
-        same_attributes(k.attributes(), attributes)) {
+        mesos::same_attributes(k.attributes(), attributes)) {
       return;
     }
   }
@@ -455,6 +427,7 @@ Status InProcessMesosDriver::call(const char* type, const nlohmann::json& body) 
     return unavailable(std::string("not subscribed to a Mesos master; ") + type + " not sent");
   }
   if (master_.recovering()) return unavailable("the master has not finished recovery");
+  ++counters_.calls[type];
   travel();
   auto answer = master_.call(body, stream_id_);
   if (answer.http_status / 100 != 2) {

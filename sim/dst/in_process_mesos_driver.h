@@ -68,6 +68,7 @@ struct DriverCounters {
   uint64_t launches = 0;
   uint64_t kills = 0;
   uint64_t offers_declined = 0;
+  std::map<std::string, uint64_t> calls;  // per call type sent to the master (benchmarks)
 };
 
 class InProcessMesosDriver final : public mesos::MesosDriver {

@@ -2,6 +2,29 @@
 
 namespace scaleio::dst {
 
+namespace {
+
+// "POST /api/instances/Sds::1a2b/action/removeSds?x" -> "POST
+// /api/instances/Sds::{id}/action/removeSds"
+std::string request_kind(const gateway::HttpRequestMessage& request) {
+  std::string path(request.target());
+  if (auto q = path.find('?'); q != std::string::npos) path.resize(q);
+  std::string out(request.method_string());
+  out += ' ';
+  for (size_t i = 0; i < path.size();) {
+    if (path.compare(i, 2, "::") == 0) {
+      out += "::{id}";
+      i += 2;
+      while (i < path.size() && path[i] != '/') ++i;
+    } else {
+      out += path[i++];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 bool SeededTransport::draw(double probability) {
   if (probability <= 0) return false;
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < probability;
@@ -11,6 +34,7 @@ Result<gateway::HttpReply> SeededTransport::round_trip(const gateway::HttpReques
                                                        std::chrono::milliseconds timeout,
                                                        bool may_resend) {
   ++counters_.requests;
+  ++counters_.by_request[request_kind(request)];
   // Draw everything first, always in the same order: one request, a fixed number of draws.
   const auto span = (faults_.max_latency - faults_.min_latency).count();
   const auto latency =

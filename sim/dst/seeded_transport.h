@@ -6,8 +6,10 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <random>
+#include <string>
 
 #include "adapters/scaleio/http_transport.h"
 #include "core/clock.h"
@@ -28,6 +30,8 @@ struct TransportCounters {
   uint64_t errors_500 = 0;
   uint64_t timeouts_before = 0;
   uint64_t timeouts_after = 0;
+  // Per kind of request, e.g. "GET /api/types/Sds/instances" (object ids as {id}; benchmarks).
+  std::map<std::string, uint64_t> by_request;
 };
 
 class SeededTransport final : public gateway::HttpTransport {

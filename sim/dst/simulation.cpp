@@ -123,6 +123,9 @@ class Run {
   void check_step();
   void check_projections_now();
   std::string unconverged() const;
+  void record_costs(uint64_t& observations, std::map<std::string, uint64_t>& gateway,
+                    std::map<std::string, uint64_t>& mesos) const;
+  void record_idle();
   void trace_state();
   void trace_event(const Envelope& e);
   void violate(Violation v);
@@ -149,6 +152,10 @@ class Run {
   int added_volumes_ = 0;
   uint64_t runtime_streams_ = 0;
   bool world_changed_ = true;  // since the last created-once check
+  // SimulationOptions::idle_after: where the quiet time ends, what had been done before it.
+  Clock::TimePoint idle_end_{};
+  uint64_t converged_events_ = 0;
+  uint64_t converged_passes_ = 0;
   Clock::TimePoint clock_now() const { return p_.world->clock().now(); }
 };
 
@@ -266,7 +273,8 @@ void Run::start_operator() {
   runtime_options.cluster = p_.cluster;
   runtime_options.allow_removals = p_.allow_removals;
   gateway::GatewayObserver* observer = proc.observer.get();
-  runtime_options.refresh_observation = [observer]() -> Status {
+  runtime_options.refresh_observation = [observer, &count = p_.observations]() -> Status {
+    ++count;
     auto polled = observer->poll_once();
     return polled.ok() ? Status() : polled.status();
   };
@@ -345,6 +353,7 @@ void Run::operator_step() {
   const Clock::TimePoint now = p_.world->clock().now();
   proc.driver->step();
   if (now >= proc.next_observation) {
+    ++p_.observations;
     (void)proc.observer->poll_once();
     proc.next_observation = now + kObserveInterval;
   }
@@ -576,6 +585,33 @@ void Run::check_step() {
   if (options_.after_step) options_.after_step(simulation_);
 }
 
+void Run::record_costs(uint64_t& observations, std::map<std::string, uint64_t>& gateway,
+                       std::map<std::string, uint64_t>& mesos) const {
+  observations = p_.observations;
+  gateway = p_.transport_counters.by_request;
+  mesos = p_.driver_counters.calls;
+}
+
+// The idle figures: the costs now minus the costs at convergence.
+void Run::record_idle() {
+  auto& idle = result_.idle;
+  record_costs(idle.observations, idle.gateway_by_request, idle.mesos_calls);
+  idle.observations -= result_.observations;
+  for (auto& [kind, n] : idle.gateway_by_request) {
+    auto before = result_.gateway_by_request.find(kind);
+    if (before != result_.gateway_by_request.end()) n -= before->second;
+    idle.gateway_requests += n;
+  }
+  for (auto& [kind, n] : idle.mesos_calls) {
+    auto before = result_.mesos_calls.find(kind);
+    if (before != result_.mesos_calls.end()) n -= before->second;
+  }
+  std::erase_if(idle.gateway_by_request, [](const auto& kv) { return kv.second == 0; });
+  std::erase_if(idle.mesos_calls, [](const auto& kv) { return kv.second == 0; });
+  idle.events = p_.log->last_sequence() - converged_events_;
+  idle.passes = result_.passes - converged_passes_;
+}
+
 // "" when the world has converged to the plan; else what is missing.
 std::string Run::unconverged() const {
   const OperatorProcess& proc = p_.process;
@@ -724,12 +760,19 @@ SimulationResult Run::run() {
   while (result_.violations.empty()) {
     ManualClock& clock = p_.world->clock();
     const Clock::TimePoint now = clock.now();
-    if (faults_stopped_ && unconverged().empty()) {
+    if (!result_.converged && faults_stopped_ && unconverged().empty()) {
       result_.converged = true;
       result_.settle_time = now - settle_start_;
+      record_costs(result_.observations, result_.gateway_by_request, result_.mesos_calls);
+      converged_events_ = p_.log->last_sequence();
+      converged_passes_ = result_.passes;
+      idle_end_ = now + options_.idle_after;
+    }
+    if (result_.converged && now >= idle_end_) {
+      if (options_.idle_after > Clock::Duration::zero()) record_idle();
       break;
     }
-    if (now >= deadline_) {
+    if (!result_.converged && now >= deadline_) {
       result_.not_converged = unconverged();
       if (options_.trace) trace_state();
       violate({"liveness", "not converged " + duration_text(options_.settle_bound) +
@@ -737,7 +780,7 @@ SimulationResult Run::run() {
       break;
     }
     // Move the clock to the next thing that happens.
-    Clock::TimePoint next = std::min(next_tick_, deadline_);
+    Clock::TimePoint next = std::min(next_tick_, result_.converged ? idle_end_ : deadline_);
     if (!faults_stopped_) next = std::min(next, faults_end_);
     if (!agenda_.empty()) next = std::min(next, agenda_.begin()->first);
     if (p_.process.runtime) {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -41,6 +42,9 @@ struct SimulationOptions {
   std::string log_root;
   // Keep a line for every fault, restart and notable step (for replaying a seed).
   bool trace = false;
+  // After convergence, keep running this much simulated time with nothing to do (benchmarks:
+  // what an idle operator costs, SimulationResult::idle). Zero: stop at convergence.
+  Clock::Duration idle_after{0};
   // Test hook: called after every step with the run; a test plants a violation here.
   std::function<void(class Simulation&)> after_step;
 };
@@ -62,6 +66,19 @@ struct SimulationResult {
   std::vector<std::string> faults;  // the schedule, described
   std::vector<std::string> trace;   // with SimulationOptions::trace
   std::string log_digest;           // of every event in the log, in order (determinism)
+  // Costs, for benchmarks (bench/convergence_bench.cpp), up to convergence.
+  uint64_t observations = 0;  // gateway observation polls (periodic and requested by passes)
+  std::map<std::string, uint64_t> gateway_by_request;  // "GET /api/types/Sds/instances" -> n
+  std::map<std::string, uint64_t> mesos_calls;         // "DECLINE" -> n
+  // With SimulationOptions::idle_after: what the quiet time after convergence cost.
+  struct Idle {
+    uint64_t events = 0;
+    uint64_t passes = 0;
+    uint64_t observations = 0;
+    uint64_t gateway_requests = 0;
+    std::map<std::string, uint64_t> gateway_by_request;
+    std::map<std::string, uint64_t> mesos_calls;
+  } idle;
 
   bool passed() const { return violations.empty() && converged; }
   // One line: "seed 17: ok (6 agents, 12 faults, 2 restarts, 1843 events, settled in 4m10s)" or

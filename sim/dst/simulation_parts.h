@@ -101,6 +101,7 @@ struct Simulation::Parts {
   CrashPoint crash;
   TransportCounters transport_counters;
   DriverCounters driver_counters;
+  uint64_t observations = 0;  // observer polls, periodic or requested by a pass
   // Outlives the process: what was acknowledged must be in the log after any restart.
   std::vector<AcknowledgedStatus> acknowledged;
 
