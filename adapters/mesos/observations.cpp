@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <set>
 
+#include "adapters/mesos/observation_records.h"
 #include "adapters/mesos/scheduler_client.h"
 
 namespace scaleio::mesos {
@@ -18,7 +19,6 @@ namespace net = boost::asio;
 namespace {
 
 constexpr char kFrameworkStream[] = "mesos/framework";
-constexpr size_t kPage = 1000;
 
 std::string agent_stream(const std::string& hostname) {
   return "node/" + hostname;
@@ -27,40 +27,8 @@ std::string task_stream(const std::string& task_id) {
   return "task/" + task_id;
 }
 
-const char* source_name(StatusSource source) {
-  switch (source) {
-    case StatusSource::kAgent:
-      return "SOURCE_AGENT";
-    case StatusSource::kExecutor:
-      return "SOURCE_EXECUTOR";
-    case StatusSource::kMaster:
-      break;
-  }
-  return "SOURCE_MASTER";
-}
 
-bool same_attributes(const google::protobuf::RepeatedPtrField<events::Attribute>& a,
-                     const std::vector<events::Attribute>& b) {
-  if (static_cast<size_t>(a.size()) != b.size()) return false;
-  for (size_t i = 0; i < b.size(); ++i) {
-    const auto& x = a[static_cast<int>(i)];
-    if (x.name() != b[i].name() || x.type() != b[i].type() || x.text() != b[i].text()) return false;
-  }
-  return true;
-}
 
-// Every event of `type`, in sequence order, page by page.
-Status read_all_of_type(const EventStore& store, const std::string& type,
-                        std::vector<Envelope>& out) {
-  uint64_t from = 1;
-  while (true) {
-    auto page = store.read_type(type, from, kPage);
-    if (!page.ok()) return page.status();
-    for (auto& e : *page) out.push_back(std::move(e));
-    if (page->size() < kPage) return Status();
-    from = out.back().sequence() + 1;
-  }
-}
 
 }  // namespace
 
@@ -113,7 +81,7 @@ bool SchedulerClient::record_status(const TaskStatus& status) {
   observed.set_state(task_state_name(status.state));
   observed.set_reason(status.reason);
   observed.set_message(status.message);
-  observed.set_source(source_name(status.source));
+  observed.set_source(status_source_name(status.source));
   observed.set_uuid(status.uuid);
   observed.set_has_healthy(status.healthy.has_value());
   observed.set_healthy(status.healthy.value_or(false));
