@@ -1,3 +1,4 @@
+#include "adapters/http/router.h"
 #include "sim/control_api.h"
 
 #include <cstdio>
@@ -36,25 +37,15 @@ const Endpoint kEndpoints[] = {
      "body {errors_for_seconds, timeout_for_seconds, expire_tokens, restart, latency_ms}"},
 };
 
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 std::vector<std::string> path_segments(const std::string& target) {
   std::vector<std::string> segments;
   std::stringstream in(target.substr(0, target.find('?')));
   for (std::string part; std::getline(in, part, '/');) {
-    if (!part.empty()) segments.push_back(percent_decode(part));
+    if (part.empty()) continue;
+    // A broken escape stays as it was: the segment then names no host and gets a 404.
+    auto decoded = scaleio::http::percent_decode(part, /*plus_is_space=*/false);
+    segments.push_back(decoded.ok() ? *decoded : part);
   }
   return segments;
 }
