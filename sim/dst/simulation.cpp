@@ -817,6 +817,9 @@ SimulationResult Run::run() {
     check_step();
   }
   if (result_.violations.empty()) check_projections_now();
+  if (!result_.converged) {
+    record_costs(result_.observations, result_.gateway_by_request, result_.mesos_calls);
+  }
 
   // The digest of the whole log, for determinism checks.
   uint64_t h = 0xcbf29ce484222325ull;
