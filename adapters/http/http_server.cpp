@@ -1,6 +1,7 @@
 #include "adapters/http/http_server.h"
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -114,7 +115,9 @@ template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
   Session(std::shared_ptr<HttpServer::State> server, Stream stream)
-      : server_(std::move(server)), stream_(std::move(stream)) {}
+      : server_(std::move(server)),
+        stream_(std::move(stream)),
+        stall_timer_(beast::get_lowest_layer(stream_).get_executor()) {}
 
   void start() {
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
@@ -240,11 +243,16 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     writing_ = true;
     auto bytes = std::make_shared<std::string>(std::move(outbox_.front()));
     outbox_.pop_front();
-    beast::get_lowest_layer(stream_).expires_after(server_->options.write_timeout);
+    // Not the stream's own timer: on a streaming connection it would also time out the read that
+    // watches for the peer leaving, and drop a healthy stream every write_timeout.
+    stall_timer_.expires_after(server_->options.write_timeout);
+    stall_timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+      if (!ec && self->writing_) self->shutdown();  // the peer stopped reading
+    });
     net::async_write(stream_, net::buffer(*bytes),
                      [self = this->shared_from_this(), bytes](beast::error_code ec, std::size_t) {
+                       self->stall_timer_.cancel();
                        if (self->closed_) return;
-                       beast::get_lowest_layer(self->stream_).expires_never();
                        if (ec) return self->shutdown();
                        if (self->outbox_.empty()) {
                          self->writing_ = false;
@@ -261,6 +269,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::optional<http::request_parser<http::string_body>> parser_;
   std::deque<std::string> outbox_;
   std::array<char, 512> scratch_{};
+  net::steady_timer stall_timer_;
   std::function<void()> on_peer_closed_;
   bool writing_ = false;
   bool streaming_ = false;
