@@ -105,14 +105,12 @@ std::string banner_text(const std::string& dom) {
   return dom.substr(start, dom.find("</div>", start) - start);
 }
 
-#define REQUIRE_CHROMIUM(var)                                                               \
-  const auto var = find_chromium();                                                         \
-  if (!var) {                                                                               \
-    WARN(                                                                                   \
-        "SKIPPED: no headless Chromium found (install the Debian package chromium, or set " \
-        "SCALEIO_CHROMIUM); the status page was not rendered");                             \
-    SUCCEED("skipped: no Chromium");                                                        \
-    return;                                                                                 \
+#define REQUIRE_CHROMIUM(var)                                                          \
+  const auto var = find_chromium();                                                    \
+  if (!var) {                                                                          \
+    FAIL(                                                                              \
+        "no headless Chromium found: install the Debian package chromium (./x does), " \
+        "or set SCALEIO_CHROMIUM");                                                    \
   }
 
 }  // namespace
