@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/views/json_views.h"
+#include "reconcilers/drift_action.h"
 
 namespace scaleio::reconcilers {
 
@@ -25,7 +26,6 @@ bool owned(const std::string& resource) {
   return starts_with(resource, "sdc/") || starts_with(resource, "volume/") ||
          starts_with(resource, "mapping/") || resource == "gateway";
 }
-
 
 // "mapping/<volume>/<who>" -> {volume, who}.
 std::pair<std::string, std::string> split_mapping(const std::string& resource) {
@@ -176,8 +176,9 @@ class SdcPass {
     const TargetRecord* r = in_.journal.find(kName, target);
     out_.drift.push_back({target, DriftKind::kWaiting,
                           detail + "; " + r->last_action + " failed " +
-                              std::to_string(r->consecutive_failures) + " time(s), last: " +
-                              r->last_error + "; next attempt at " + views::iso8601_utc(r->next_attempt_unix_ms),
+                              std::to_string(r->consecutive_failures) +
+                              " time(s), last: " + r->last_error + "; next attempt at " +
+                              views::iso8601_utc(r->next_attempt_unix_ms),
                           since});
     requeue(std::chrono::milliseconds(r->next_attempt_unix_ms - now_ms));
     return true;
@@ -189,29 +190,7 @@ class SdcPass {
     if (in_backoff(item.resource, item.detail, item.since)) return;
     // A target acted on once per pass (a volume may be both created and resized only later).
     if (!acted_.insert(item.resource).second) return out_.drift.push_back(item);
-    bool ran = false;
-    auto result =
-        actions_.perform({action, item.resource, action + ":" + item.resource + ":" + key, detail},
-                         [&]() -> Result<std::string> {
-                           ran = true;
-                           return call();
-                         });
-    if (!ran) {
-      out_.status = result.status();
-      stopped_ = true;
-      out_.drift.push_back(item);
-      return;
-    }
-    ++out_.actions_taken;
-    DriftItem reported = item;
-    reported.detail += result.ok() ? "; " + action + " done, waiting for observation"
-                                   : "; " + action + " failed: " + result.status().message();
-    out_.drift.push_back(std::move(reported));
-  }
-
-  static Result<std::string> done(const Status& s, const std::string& what) {
-    if (!s.ok()) return s;
-    return what;
+    if (!act_on_drift_item(actions_, out_, item, action, key, detail, call)) stopped_ = true;
   }
 
   // --- SDCs -----------------------------------------------------------------------------------
@@ -233,7 +212,7 @@ class SdcPass {
                            obs_.sdcs.at(sdc->id()).since};
       const std::string id = sdc->id();
       act(item, "set_sdc_name", id + "=" + host, "SDC " + id + " at " + n.ip + " named " + host,
-          [this, id, host] { return done(gateway_.set_sdc_name(id, host), id); });
+          [this, id, host] { return result_of(gateway_.set_sdc_name(id, host), id); });
     }
   }
 
@@ -264,7 +243,7 @@ class SdcPass {
     const int64_t size_gb = static_cast<int64_t>(want->second.size_gb);
     act(item, "set_volume_size", id + "=" + std::to_string(size_gb) + "GB",
         "grow volume " + name + " to " + std::to_string(size_gb) + " GB",
-        [this, id, size_gb] { return done(gateway_.set_volume_size(id, size_gb), id); });
+        [this, id, size_gb] { return result_of(gateway_.set_volume_size(id, size_gb), id); });
   }
 
   void create_volume(const DriftItem& item, const plan::PlannedVolume& want) {
@@ -319,7 +298,7 @@ class SdcPass {
       const bool multiple = want->second.hosts.size() > 1 || v->mapped_sdc_ids_size() > 0;
       return act(item, "map_volume", vid + "/" + sdc_id,
                  "map volume " + name + " to the SDC of " + who, [this, vid, sdc_id, multiple] {
-                   return done(gateway_.map_volume(vid, sdc_id, multiple), sdc_id);
+                   return result_of(gateway_.map_volume(vid, sdc_id, multiple), sdc_id);
                  });
     }
     if (item.kind == DriftKind::kUnexpected) {
@@ -334,7 +313,7 @@ class SdcPass {
     const std::string vid = v.id();
     act(item, "unmap_volume", vid + "/" + sdc_id,
         "unmap volume " + v.name() + " from SDC " + sdc_display(obs_, sdc_id),
-        [this, vid, sdc_id] { return done(gateway_.unmap_volume(vid, sdc_id), sdc_id); });
+        [this, vid, sdc_id] { return result_of(gateway_.unmap_volume(vid, sdc_id), sdc_id); });
   }
 
   const ReconcileInput& in_;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/views/json_views.h"
+#include "reconcilers/drift_action.h"
 #include "reconcilers/storage_pools/removal_safety.h"
 #include "reconcilers/storage_pools/storage_lookup.h"
 
@@ -28,7 +29,6 @@ bool owned(const std::string& resource) {
          starts_with(resource, "pool/") || starts_with(resource, "sds/") ||
          starts_with(resource, "device/") || resource == "gateway";
 }
-
 
 class StoragePass {
  public:
@@ -129,30 +129,7 @@ class StoragePass {
   void act(const DriftItem& item, const std::string& action, const std::string& key,
            const std::string& detail, const std::function<Result<std::string>()>& call) {
     if (in_backoff(item)) return;
-    bool ran = false;
-    auto result =
-        actions_.perform({action, item.resource, action + ":" + item.resource + ":" + key, detail},
-                         [&]() -> Result<std::string> {
-                           ran = true;
-                           return call();
-                         });
-    if (!ran) {
-      // The log refused the intent: nothing may happen without it.
-      out_.status = result.status();
-      stopped_ = true;
-      out_.drift.push_back(item);
-      return;
-    }
-    ++out_.actions_taken;
-    DriftItem reported = item;
-    reported.detail += result.ok() ? "; " + action + " done, waiting for observation"
-                                   : "; " + action + " failed: " + result.status().message();
-    out_.drift.push_back(std::move(reported));
-  }
-
-  static Result<std::string> done(const Status& s, const std::string& id) {
-    if (!s.ok()) return s;
-    return id;
+    if (!act_on_drift_item(actions_, out_, item, action, key, detail, call)) stopped_ = true;
   }
 
   // --- creates ------------------------------------------------------------------------------
@@ -303,7 +280,7 @@ class StoragePass {
     moved_data_ = true;
     const std::string id = found.device->id();
     act(item, "remove_device", id, ref.path + " from SDS " + found.sds->name(),
-        [this, id] { return done(gateway_.remove_device(id), id); });
+        [this, id] { return result_of(gateway_.remove_device(id), id); });
   }
 
   void remove_sds(const DriftItem& item) {
@@ -319,7 +296,7 @@ class StoragePass {
     moved_data_ = true;
     const std::string id = sds->id();
     act(item, "remove_sds", id, "SDS " + sds->name() + " and its devices",
-        [this, id] { return done(gateway_.remove_sds(id), id); });
+        [this, id] { return result_of(gateway_.remove_sds(id), id); });
   }
 
   void remove_pool(const DriftItem& item) {
@@ -338,7 +315,7 @@ class StoragePass {
       return wait(item, "waiting for its " + std::to_string(devices) + " device(s) to leave");
     }
     act(item, "remove_storage_pool", id, "empty storage pool",
-        [this, id] { return done(gateway_.remove_storage_pool(id), id); });
+        [this, id] { return result_of(gateway_.remove_storage_pool(id), id); });
   }
 
   void remove_fault_set(const DriftItem& item) {
@@ -357,7 +334,7 @@ class StoragePass {
       if (s.value.fault_set_id() == id) return wait(item, "waiting for its SDSs to leave");
     }
     act(item, "remove_fault_set", id, "empty fault set",
-        [this, id] { return done(gateway_.remove_fault_set(id), id); });
+        [this, id] { return result_of(gateway_.remove_fault_set(id), id); });
   }
 
   void remove_domain(const DriftItem& item) {
@@ -377,7 +354,7 @@ class StoragePass {
       return wait(item, "waiting for its SDSs, pools and fault sets to leave");
     }
     act(item, "remove_protection_domain", id, "empty protection domain",
-        [this, id] { return done(gateway_.remove_protection_domain(id), id); });
+        [this, id] { return result_of(gateway_.remove_protection_domain(id), id); });
   }
 
   const ReconcileInput& in_;
