@@ -2,10 +2,8 @@
 // run, TLS verification on by default, SIGKILL at random moments during convergence, and a data
 // disk that fills up under a running daemon.
 //
-// The crash test runs SCALEIO_CRASH_ROUNDS kills (default 10) over SCALEIO_CRASH_AGENTS agents
-// (default 6) to stay within the suite's time; issue 10 asks for at least 30 kills on a 12-node
-// cluster, which `SCALEIO_CRASH_ROUNDS=30 SCALEIO_CRASH_AGENTS=12` runs. SCALEIO_CRASH_SEED
-// replays a printed seed.
+// The crash test runs SCALEIO_CRASH_ROUNDS kills (default 30) over SCALEIO_CRASH_AGENTS agents
+// (default 12); SCALEIO_CRASH_SEED replays a printed seed.
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <cstdlib>
@@ -192,23 +190,31 @@ TEST_CASE("the gateway's certificate is verified by default") {
 }
 
 TEST_CASE("SIGKILLed at random moments during convergence, the daemon still converges once") {
-  const int rounds = env_int("SCALEIO_CRASH_ROUNDS", 10);
-  const int agents = env_int("SCALEIO_CRASH_AGENTS", 6);
+  const int rounds = env_int("SCALEIO_CRASH_ROUNDS", 30);
+  const int agents = env_int("SCALEIO_CRASH_AGENTS", 12);
   const auto seed = static_cast<uint64_t>(
       env_int("SCALEIO_CRASH_SEED", static_cast<int>(std::random_device()() & 0x7fffffff)));
   std::cerr << "crash test: " << rounds << " rounds, " << agents
             << " agents, SCALEIO_CRASH_SEED=" << seed << "\n";
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> delay_ms(500, 6000);
+  std::uniform_int_distribution<int> delay_ms(300, 4000);
 
   OperatorFixture f({"--agents", std::to_string(agents), "--seed", "7", "--time-scale", "50"});
+  // Each run's log goes to a file, so that a restart that fails shows why (its last lines).
+  const std::string operator_log = f.dir().path() + "/operator.log";
+  f.capture_operator_stderr(operator_log);
+  auto log_tail = [&] {
+    const std::string text = read_file(operator_log);
+    return text.substr(text.size() > 6000 ? text.size() - 6000 : 0);
+  };
   std::set<std::string> frameworks;
   int killed_before_convergence = 0;
   const auto started = std::chrono::steady_clock::now();
   for (int round = 0; round < rounds; ++round) {
     INFO("round " << round << " seed " << seed);
     auto* op = f.start_operator();
-    REQUIRE(op);
+    if (!op)
+      FAIL("the operator did not start in round " << round << "; its log ends:\n" << log_tail());
     // The random moment is the point here, not a synchronization.
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     const json state = f.get_json("/v1/state");
@@ -221,7 +227,8 @@ TEST_CASE("SIGKILLed at random moments during convergence, the daemon still conv
   }
   const auto kills_took = std::chrono::steady_clock::now() - started;
 
-  REQUIRE(f.start_operator());
+  if (!f.start_operator())
+    FAIL("the operator did not start after the kills; its log ends:\n" << log_tail());
   const json drift = f.wait_for("/v1/drift", converged, 300s);
   const auto total = std::chrono::steady_clock::now() - started;
   std::cerr << "crash test: " << rounds << " kills in "
