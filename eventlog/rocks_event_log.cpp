@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "eventlog/keys.h"
+#include "eventlog/rocks_info_log.h"
 #include "eventlog/rocks_status.h"
 
 namespace scaleio::eventlog {
@@ -162,11 +164,7 @@ RocksEventLog::RocksEventLog(std::string path, EventLogOptions options, bool rea
 
 RocksEventLog::~RocksEventLog() {
   close();
-  if (db_) {
-    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
-    handles_.clear();
-    db_.reset();
-  }
+  close_db();
   if (!secondary_path_.empty()) {
     std::error_code ec;
     fs::remove_all(secondary_path_, ec);
@@ -190,6 +188,10 @@ Result<std::unique_ptr<RocksEventLog>> RocksEventLog::open(const std::string& pa
                                " exists and is not a directory. Choose another --data-dir");
   }
   if (::access(path.c_str(), W_OK | X_OK) != 0) {
+    if (errno == EROFS) {
+      return failed_precondition("event log directory " + path + " is on a read-only file " +
+                                 "system. Remount it read-write, or choose another --data-dir");
+    }
     return permission_denied("event log directory " + path + " is not writable by this process " +
                              "(uid " + std::to_string(::getuid()) +
                              "). Fix its permissions or mount, or choose another --data-dir");
@@ -202,7 +204,7 @@ Result<std::unique_ptr<RocksEventLog>> RocksEventLog::open(const std::string& pa
   }
 
   std::unique_ptr<RocksEventLog> log(new RocksEventLog(path, options, /*read_only=*/false));
-  if (Status s = log->open_db(""); !s.ok()) return s;
+  if (Status s = log->open_db(OpenMode::kReadWrite); !s.ok()) return s;
   if (Status s = log->check_format(); !s.ok()) return s;
   if (Status s = log->load_last_sequence(); !s.ok()) return s;
   log->next_sequence_ = log->last_committed_.load() + 1;
@@ -223,21 +225,24 @@ Result<std::unique_ptr<RocksEventLog>> RocksEventLog::open_read_only(const std::
   }
   std::unique_ptr<RocksEventLog> log(new RocksEventLog(path, options, /*read_only=*/true));
   log->secondary_path_ = scratch;
-  if (Status s = log->open_db(scratch); !s.ok()) return s;
+  if (Status s = log->open_db(OpenMode::kSecondary, scratch); !s.ok()) return s;
   if (Status s = log->check_format(); !s.ok()) return s;
   if (Status s = log->load_last_sequence(); !s.ok()) return s;
   return log;
 }
 
-Status RocksEventLog::open_db(const std::string& secondary_path) {
+Status RocksEventLog::open_db(OpenMode mode, const std::string& secondary_path) {
   rocksdb::Options opts = base_options(options_);
+  // A secondary instance logs into its own scratch directory, RocksDB's way.
+  if (mode == OpenMode::kReadWrite) opts.info_log = open_info_log(path_, *options_.clock);
+  if (mode == OpenMode::kReadOnly) opts.info_log = discarding_info_log();
   // Open every column family the log has, also ones a newer build may have added.
   std::vector<std::string> names;
   rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(opts, path_, &names);
   if (!listed.ok()) names = {rocksdb::kDefaultColumnFamilyName};
   for (const char* wanted : {kEventsCf, kStreamsCf, kTypesCf, kSnapshotsCf, kMetaCf}) {
     if (std::find(names.begin(), names.end(), wanted) == names.end()) {
-      if (read_only_) {
+      if (mode != OpenMode::kReadWrite) {
         return data_loss("event log at " + path_ + " lacks its '" + wanted +
                          "' column family: it is not a complete scaleio-operator log");
       }
@@ -248,10 +253,19 @@ Status RocksEventLog::open_db(const std::string& secondary_path) {
   for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions(opts));
 
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      read_only_
-          ? rocksdb::DB::OpenAsSecondary(opts, path_, secondary_path, descriptors, &handles_, &raw)
-          : rocksdb::DB::Open(rocksdb::DBOptions(opts), path_, descriptors, &handles_, &raw);
+  rocksdb::Status s;
+  switch (mode) {
+    case OpenMode::kReadWrite:
+      s = rocksdb::DB::Open(rocksdb::DBOptions(opts), path_, descriptors, &handles_, &raw);
+      break;
+    case OpenMode::kReadOnly:
+      s = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(opts), path_, descriptors, &handles_,
+                                       &raw);
+      break;
+    case OpenMode::kSecondary:
+      s = rocksdb::DB::OpenAsSecondary(opts, path_, secondary_path, descriptors, &handles_, &raw);
+      break;
+  }
   if (!s.ok()) return from_rocks(s, "cannot open", path_);
   db_.reset(raw);
   for (size_t i = 0; i < names.size(); ++i) {
@@ -262,6 +276,14 @@ Status RocksEventLog::open_db(const std::string& secondary_path) {
     if (names[i] == kMetaCf) meta_cf_ = handles_[i];
   }
   return Status();
+}
+
+void RocksEventLog::close_db() {
+  if (!db_) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  handles_.clear();
+  events_cf_ = streams_cf_ = types_cf_ = snapshots_cf_ = meta_cf_ = nullptr;
+  db_.reset();
 }
 
 Status RocksEventLog::check_format() {
@@ -290,19 +312,22 @@ Status RocksEventLog::check_format() {
   return Status();
 }
 
-Status RocksEventLog::load_last_sequence() {
+Result<uint64_t> RocksEventLog::last_sequence_in_db() const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_cf_));
   it->SeekToLast();
   if (!it->status().ok()) return from_rocks(it->status(), "cannot read", path_);
-  if (!it->Valid()) {
-    last_committed_ = 0;
-    return Status();
-  }
+  if (!it->Valid()) return uint64_t{0};
   uint64_t last = keys::get_be64(it->key().ToStringView());
   // The newest event must decode: a torn or foreign tail is reported, not silently served.
   Envelope probe;
   if (Status s = decode(it->value().ToStringView(), last, &probe); !s.ok()) return s;
-  last_committed_ = last;
+  return last;
+}
+
+Status RocksEventLog::load_last_sequence() {
+  Result<uint64_t> last = last_sequence_in_db();
+  if (!last.ok()) return last.status();
+  last_committed_ = *last;
   return Status();
 }
 
@@ -379,8 +404,8 @@ void RocksEventLog::commit_group(std::deque<PendingAppend*>& group) {
     for (auto* p : group) p->result = unavailable("event log at " + path_ + " is closed");
     return;
   }
-  if (needs_resume_) {
-    if (Status r = recover_after_write_error(); !r.ok()) {
+  if (writes_stopped_) {
+    if (Status r = resume_writing(); !r.ok()) {
       for (auto* p : group) p->result = r;
       return;
     }
@@ -448,8 +473,9 @@ void RocksEventLog::commit_group(std::deque<PendingAppend*>& group) {
   wo.sync = options_.sync;
   rocksdb::Status s = db_->Write(wo, &batch);
   if (!s.ok()) {
-    needs_resume_ = true;
     Status err = from_rocks(s, "cannot append to", path_);
+    db_lock.unlock();
+    stop_writing(err);
     for (auto* p : written) p->result = err;
     return;
   }
@@ -462,34 +488,70 @@ void RocksEventLog::commit_group(std::deque<PendingAppend*>& group) {
   commit_cv_.notify_all();
 }
 
-Status RocksEventLog::recover_after_write_error() {
-  // RocksDB stops accepting writes after a failed one. Resume() clears that when it can; some
-  // failures (a WAL write on a full disk) leave the handle stuck for good, and only a reopen —
-  // which replays the WAL, losing nothing that was acknowledged — brings it back.
-  if (db_) {
-    rocksdb::Status resumed = db_->Resume();
-    if (resumed.ok()) {
-      needs_resume_ = false;
-      return Status();
-    }
-    // Reopen only once the disk takes writes again; until then the old handle keeps serving reads.
-    if (Status probe = probe_writable(); !probe.ok()) return probe;
-  }
+void RocksEventLog::stop_writing(Status why) {
+  // Nothing may write through the failed handle again: RocksDB 7.8 marks the WAL's file writer
+  // with the error, and the next write, WAL sync or Resume() that reaches it aborts the process
+  // (WritableFileWriter::AssertFalseAndGetStatusForPrevError). Closing skips the failed buffer
+  // and stops RocksDB's own background recovery; the read-only handle replays the WAL, whose torn
+  // tail (the failed append) it ignores, and keeps every acknowledged event readable.
   std::unique_lock lock(db_mu_);
-  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
-  handles_.clear();
-  db_.reset();
-  Status reopened = open_db("");
-  if (!reopened.ok()) return reopened;
-  uint64_t before = last_committed_.load();
-  if (Status s = load_last_sequence(); !s.ok()) return s;
-  if (last_committed_.load() != before) {
-    return data_loss("event log at " + path_ + " ends at " +
-                     std::to_string(last_committed_.load()) +
-                     " after recovering from a write error, but " + std::to_string(before) +
-                     " events were acknowledged");
+  writes_stopped_ = true;
+  write_error_ = std::move(why);
+  close_db();
+  if (Status s = open_db(OpenMode::kReadOnly); !s.ok()) close_db();  // reads then get unusable()
+}
+
+Status RocksEventLog::resume_writing() {
+  // Cheap and without the exclusive lock: while the disk still refuses writes, reads go on.
+  if (Status probe = probe_writable(); !probe.ok()) return probe;
+  std::unique_lock lock(db_mu_);
+  close_db();
+  Status s = open_db(OpenMode::kReadWrite);
+  if (s.ok()) {
+    const uint64_t acknowledged = last_committed_.load();
+    Result<uint64_t> last = last_sequence_in_db();
+    if (!last.ok()) {
+      s = last.status();
+    } else if (*last < acknowledged) {
+      s = data_loss("event log at " + path_ + " ends at " + std::to_string(*last) +
+                    " after reopening from a write error, but " + std::to_string(acknowledged) +
+                    " events were acknowledged. Restore the directory from a backup");
+    } else if (*last > acknowledged) {
+      s = roll_back_unacknowledged(acknowledged);
+    }
   }
-  needs_resume_ = false;
+  if (!s.ok()) {
+    close_db();
+    if (!open_db(OpenMode::kReadOnly).ok()) close_db();
+    write_error_ = s;
+    return s;
+  }
+  writes_stopped_ = false;
+  write_error_ = Status();
+  return Status();
+}
+
+Status RocksEventLog::roll_back_unacknowledged(uint64_t acknowledged) {
+  // A failed append can still reach the disk whole (its WAL record written, the sync failing),
+  // and the reopen replays it. Its appender was told it failed and may retry: keeping it would
+  // double the event, and the next append would reuse its sequence. Delete it with its indexes.
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_cf_));
+  for (it->Seek(keys::sequence_key(acknowledged + 1)); it->Valid(); it->Next()) {
+    const uint64_t seq = keys::get_be64(it->key().ToStringView());
+    batch.Delete(events_cf_, it->key());
+    Envelope e;
+    if (!decode(it->value().ToStringView(), seq, &e).ok()) continue;  // no index to find
+    batch.Delete(streams_cf_, keys::prefixed_key(e.stream_id(), e.stream_version()));
+    batch.Delete(types_cf_, keys::prefixed_key(e.event_type(), seq));
+  }
+  if (!it->status().ok()) return from_rocks(it->status(), "cannot read", path_);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  if (Status s = from_rocks(db_->Write(wo, &batch), "cannot roll back a failed append in", path_);
+      !s.ok()) {
+    return s;
+  }
   return Status();
 }
 
@@ -503,11 +565,12 @@ Status RocksEventLog::probe_writable() const {
   const std::string probe = path_ + "/.write-probe";
   std::unique_ptr<rocksdb::WritableFile> file;
   rocksdb::Status s = env->NewWritableFile(probe, &file, rocksdb::EnvOptions());
-  if (s.ok()) s = file->Append(std::string(4096, '\0'));
+  // Room for what a reopen writes (a MANIFEST, a WAL, an OPTIONS file) and a few appends.
+  if (s.ok()) s = file->Append(std::string(64 << 10, '\0'));
   if (s.ok()) s = file->Sync();
   if (file) file->Close().PermitUncheckedError();
   env->DeleteFile(probe).PermitUncheckedError();
-  return from_rocks(s, "still cannot write to", path_);
+  return from_rocks(s, "cannot append to", path_);
 }
 
 Result<uint64_t> RocksEventLog::stream_version_from_db(std::string_view stream) const {
@@ -733,6 +796,7 @@ Status RocksEventLog::save_snapshot(std::string_view projection, const Snapshot&
   value += snapshot.state;
 
   std::shared_lock lock(db_mu_);
+  if (writes_stopped_) return write_error_;  // the next append reopens; a snapshot can wait
   if (!db_) return unusable();
   rocksdb::WriteBatch batch;
   batch.Put(snapshots_cf_, keys::prefixed_key(projection, snapshot.sequence), value);

@@ -6,6 +6,13 @@
 //
 // Readers in other processes (scaleioctl) open the same directory read-only as a RocksDB secondary
 // instance and call catch_up() to see what the writer appended since.
+//
+// A failed write (full disk, read-only file system, I/O error) stops writing at once: the writer
+// closes its RocksDB handle without another write (RocksDB 7.8 aborts when a file writer that
+// failed is written again) and serves reads from a read-only handle, which holds no file open for
+// writing. Each later append first checks that the disk takes writes again, then reopens: RocksDB
+// replays its WAL, and whatever a failed append left behind is rolled back. So the first append
+// after the disk recovers succeeds, and no acknowledged event is lost or doubled.
 #pragma once
 
 #include <atomic>
@@ -84,13 +91,20 @@ class RocksEventLog final : public EventStore {
 
  private:
   struct PendingAppend;
+  // How open_db() opens the directory: the writer's handle, the read-only handle the writer keeps
+  // while the disk refuses writes, or another process's secondary instance.
+  enum class OpenMode { kReadWrite, kReadOnly, kSecondary };
   RocksEventLog(std::string path, EventLogOptions options, bool read_only);
 
-  Status open_db(const std::string& secondary_path);
+  Status open_db(OpenMode mode, const std::string& secondary_path = "");
+  void close_db();
   Status check_format();
+  Result<uint64_t> last_sequence_in_db() const;
   Status load_last_sequence();
   void commit_group(std::deque<PendingAppend*>& group);
-  Status recover_after_write_error();
+  void stop_writing(Status why);
+  Status resume_writing();
+  Status roll_back_unacknowledged(uint64_t acknowledged);
   Status probe_writable() const;
   Status unusable() const;
   Result<uint64_t> stream_version_from_db(std::string_view stream) const;
@@ -101,8 +115,11 @@ class RocksEventLog final : public EventStore {
   const bool read_only_;
   std::string secondary_path_;  // read-only instances: RocksDB's scratch directory
 
-  // Shared by every use of db_; exclusive only while the leader reopens it after a write error.
+  // Shared by every use of db_; exclusive only while the leader swaps the handle after a write
+  // error and back. writes_stopped_ and write_error_ change only under it, exclusively.
   mutable std::shared_mutex db_mu_;
+  bool writes_stopped_ = false;  // db_ is the read-only handle (or null): appends must reopen
+  Status write_error_;           // why the last write failed
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* events_cf_ = nullptr;
@@ -113,7 +130,7 @@ class RocksEventLog final : public EventStore {
 
   // Group commit. queue_ and leader_active_ are guarded by append_mu_; waiters sleep on their own
   // condition variable so that a finished group wakes only its members. The leader alone touches
-  // next_sequence_, stream_versions_ and needs_resume_.
+  // next_sequence_ and stream_versions_.
   std::mutex append_mu_;
   std::deque<PendingAppend*> queue_;
   bool leader_active_ = false;
@@ -122,7 +139,6 @@ class RocksEventLog final : public EventStore {
   std::condition_variable joiners_;
   uint64_t next_sequence_ = 1;
   std::unordered_map<std::string, uint64_t> stream_versions_;
-  bool needs_resume_ = false;
 
   // Durable progress, for readers and subscribers.
   std::atomic<uint64_t> last_committed_{0};
