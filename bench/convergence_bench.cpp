@@ -4,10 +4,17 @@
 //   bench_convergence [--sizes 10,100,1000] [--quick] [--seed S] [--idle-minutes M]
 // --quick runs 10 and 100 agents only (the suite checks that the benchmark still runs).
 // Each size runs in a child process so that its peak RSS is its own (wait4's ru_maxrss).
+//
+// Besides the run's totals it measures every reconcile pass (a RuntimeObserver): the thread CPU
+// time it used (refresh, catch-up and the reconciler) and the gateway requests it made, so that
+// the idle passes show what a steady-state pass costs; and it reads the run's log afterwards for
+// the actions taken and failed, by action and error (wasted requests show up there).
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/dst/simulation.h"
+#include "sim/dst/simulation_parts.h"
 
 using scaleio::dst::SimulationOptions;
 using scaleio::dst::SimulationResult;
@@ -44,6 +52,125 @@ double seconds_of(scaleio::Clock::Duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
+int64_t thread_cpu_ns() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// Reads are GETs, and the statistics queries that the gateway takes as POSTs.
+bool is_list_call(const std::string& kind) {
+  return kind.rfind("GET ", 0) == 0 || kind.find("/action/querySelected") != std::string::npos;
+}
+
+// One pass as the observer saw it.
+struct PassCost {
+  std::string reconciler;
+  int64_t cpu_ns = 0;
+  std::map<std::string, uint64_t> requests;  // gateway requests made during the pass, by kind
+};
+
+// Measures each pass; the simulation is single-threaded, so one pass runs at a time.
+class PassMeter final : public scaleio::reconcilers::RuntimeObserver {
+ public:
+  void attach(const scaleio::dst::TransportCounters& counters) { counters_ = &counters; }
+  void pass_started(std::string_view) override {
+    if (counters_) requests_before_ = counters_->by_request;
+    cpu_before_ = thread_cpu_ns();
+  }
+  void pass_finished(std::string_view reconciler, const scaleio::reconcilers::PassOutcome&, double,
+                     std::string_view) override {
+    PassCost cost;
+    cost.cpu_ns = thread_cpu_ns() - cpu_before_;
+    cost.reconciler = std::string(reconciler);
+    if (counters_) {
+      for (const auto& [kind, n] : counters_->by_request) {
+        auto before = requests_before_.find(kind);
+        const uint64_t made = n - (before == requests_before_.end() ? 0 : before->second);
+        if (made > 0) cost.requests[kind] = made;
+      }
+    }
+    passes_.push_back(std::move(cost));
+  }
+  const std::vector<PassCost>& passes() const { return passes_; }
+
+ private:
+  const scaleio::dst::TransportCounters* counters_ = nullptr;
+  std::map<std::string, uint64_t> requests_before_;
+  int64_t cpu_before_ = 0;
+  std::vector<PassCost> passes_;
+};
+
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// Per reconciler over `passes`: count, CPU median / max / total (ms), and the most list calls of
+// one kind that any single pass made.
+nlohmann::json pass_costs(std::vector<PassCost>::const_iterator begin,
+                          std::vector<PassCost>::const_iterator end) {
+  std::map<std::string, std::vector<const PassCost*>> by_reconciler;
+  for (auto it = begin; it != end; ++it) by_reconciler[it->reconciler].push_back(&*it);
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, passes] : by_reconciler) {
+    std::vector<double> cpu_ms;
+    double total = 0;
+    uint64_t worst_list = 0;
+    uint64_t requests = 0;
+    nlohmann::json worst_by_kind = nlohmann::json::object();
+    for (const PassCost* p : passes) {
+      cpu_ms.push_back(static_cast<double>(p->cpu_ns) / 1e6);
+      total += cpu_ms.back();
+      for (const auto& [kind, n] : p->requests) {
+        requests += n;
+        if (is_list_call(kind)) worst_list = std::max(worst_list, n);
+        worst_by_kind[kind] = std::max<uint64_t>(worst_by_kind.value(kind, uint64_t{0}), n);
+      }
+    }
+    nlohmann::json r;
+    r["passes"] = passes.size();
+    r["cpu_ms_median"] = median_of(cpu_ms);
+    r["cpu_ms_max"] = cpu_ms.empty() ? 0 : *std::max_element(cpu_ms.begin(), cpu_ms.end());
+    r["cpu_ms_total"] = total;
+    r["gateway_requests"] = requests;
+    r["most_list_calls_of_one_kind_in_a_pass"] = worst_list;
+    r["most_requests_in_a_pass_by_kind"] = worst_by_kind;
+    out[name] = r;
+  }
+  return out;
+}
+
+// The actions in the run's log: started and failed by "reconciler action", and the failures'
+// errors (digits replaced, so that the same error on different objects counts once).
+nlohmann::json actions_in_log(scaleio::EventStore& log) {
+  std::map<std::string, uint64_t> started, failed, errors;
+  uint64_t succeeded = 0;
+  auto generic = [](std::string text) {
+    for (char& c : text) {
+      if (c >= '0' && c <= '9') c = '#';
+    }
+    return text.substr(0, 120);
+  };
+  (void)log.scan(1, log.last_sequence(), [&](const scaleio::Envelope& e) {
+    if (e.has_action_started()) {
+      ++started[e.action_started().reconciler() + " " + e.action_started().action()];
+    } else if (e.has_action_succeeded()) {
+      ++succeeded;
+    } else if (e.has_action_failed()) {
+      const auto& f = e.action_failed();
+      ++failed[f.reconciler() + " " + f.action()];
+      ++errors[f.action() + ": " + f.code() + " " + generic(f.error())];
+    }
+    return true;
+  });
+  return {{"started", started},
+          {"failed", failed},
+          {"failure_errors", errors},
+          {"succeeded_total", succeeded}};
+}
+
 // One size, in this process: the JSON object without the peak RSS (the parent adds it).
 nlohmann::json measure(int agents, const Args& args) {
   SimulationOptions options;
@@ -57,8 +184,13 @@ nlohmann::json measure(int agents, const Args& args) {
   options.settle_bound = std::chrono::minutes(args.settle_minutes);
   // The full projection rebuild is an invariant check, not operator work: only at the end.
   options.projection_check_every = 0;
+  options.seed = args.seed;
+  PassMeter meter;
+  options.runtime_observer = &meter;
+  scaleio::dst::Simulation simulation(options);
+  meter.attach(simulation.parts().transport_counters);
   const auto start = Steady::now();
-  const SimulationResult r = scaleio::dst::run_seed(args.seed, options);
+  const SimulationResult r = simulation.run();
   const double wall = std::chrono::duration<double>(Steady::now() - start).count();
 
   nlohmann::json out;
@@ -73,8 +205,13 @@ nlohmann::json measure(int agents, const Args& args) {
   out["events_appended"] = r.events - r.idle.events;
   out["observations"] = r.observations;
   uint64_t gateway_total = 0;
-  for (const auto& [_, n] : r.gateway_by_request) gateway_total += n;
+  uint64_t gateway_writes = 0;
+  for (const auto& [kind, n] : r.gateway_by_request) {
+    gateway_total += n;
+    if (!is_list_call(kind)) gateway_writes += n;
+  }
   out["gateway_calls"] = gateway_total;
+  out["gateway_writes"] = gateway_writes;
   out["gateway_calls_by_type"] = r.gateway_by_request;
   out["mesos_calls"] = r.mesos_calls;
 
@@ -105,7 +242,30 @@ nlohmann::json measure(int agents, const Args& args) {
       static_cast<double>(r.idle.gateway_requests) / polls;
   idle["target_no_events_met"] = r.idle.events == 0;
   idle["target_one_list_per_type_per_pass_met"] = only_reads && worst <= 1.0;
+  // The idle passes are the last ones (the simulation counts passes as the meter does).
+  const auto& passes = meter.passes();
+  const size_t idle_passes = std::min<size_t>(passes.size(), r.idle.passes);
+  const auto idle_begin = passes.end() - static_cast<std::ptrdiff_t>(idle_passes);
+  idle["pass_costs"] = pass_costs(idle_begin, passes.end());
+  // Targets of a steady-state pass: < 50 ms CPU, at most one list call per object type.
+  double worst_pass_ms = 0;
+  uint64_t worst_list = 0;
+  for (const auto& [_, cost] : idle["pass_costs"].items()) {
+    worst_pass_ms = std::max(worst_pass_ms, cost["cpu_ms_max"].get<double>());
+    worst_list =
+        std::max(worst_list, cost["most_list_calls_of_one_kind_in_a_pass"].get<uint64_t>());
+  }
+  idle["target_pass_cpu_under_50ms_met"] = worst_pass_ms < 50.0;
+  idle["target_pass_one_list_per_type_met"] = worst_list <= 1;
   out["idle"] = idle;
+  out["pass_costs_to_converge"] = pass_costs(passes.begin(), idle_begin);
+  if (simulation.parts().log) {
+    out["actions"] = actions_in_log(*simulation.parts().log);
+    // Linear growth: gateway writes per action that succeeded (1.0 = no wasted request).
+    uint64_t succeeded = out["actions"]["succeeded_total"].get<uint64_t>();
+    out["gateway_writes_per_action_succeeded"] =
+        static_cast<double>(gateway_writes) / static_cast<double>(std::max<uint64_t>(1, succeeded));
+  }
   out["load_average"] = load_average();
   return out;
 }
@@ -147,6 +307,8 @@ nlohmann::json measure_in_child(int agents, const Args& args) {
   nlohmann::json out = nlohmann::json::parse(text, nullptr, false);
   if (out.is_discarded()) out = {{"agents", agents}, {"error", "the child printed no result"}};
   out["peak_rss_kb"] = usage.ru_maxrss;
+  out["cpu_seconds"] = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     out["error"] = "the child did not exit cleanly";
   return out;

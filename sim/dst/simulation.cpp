@@ -283,7 +283,7 @@ void Run::start_operator() {
   proc.runtime = std::make_unique<reconcilers::Runtime>(
       *p_.log, p_.world->clock(),
       [runtime_rng] { return std::uniform_real_distribution<double>(0.0, 1.0)(*runtime_rng); },
-      runtime_options, loops);
+      runtime_options, loops, options_.runtime_observer);
   proc.live = std::make_unique<reconcilers::LiveState>(*p_.log, p_.cluster);
   if (auto loaded = proc.live->load(); !loaded.ok()) {
     violate({"setup", "live state load: " + loaded.status().to_string()});

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "reconcilers/runtime/reconciler_loop.h"
 #include "sim/dst/fault_schedule.h"
 #include "sim/dst/invariants.h"
 
@@ -47,6 +48,9 @@ struct SimulationOptions {
   Clock::Duration idle_after{0};
   // Test hook: called after every step with the run; a test plants a violation here.
   std::function<void(class Simulation&)> after_step;
+  // Benchmarks: told about every reconcile pass (bench/convergence_bench.cpp measures each pass's
+  // CPU and requests). Not owned; outlives the run.
+  reconcilers::RuntimeObserver* runtime_observer = nullptr;
 };
 
 struct SimulationResult {
