@@ -1,9 +1,13 @@
 // Event-log benchmark: prints one JSON document with the figures of docs/performance.md.
 // Every comparison is made in this one run, on the same disk (the --dir given, default $TMPDIR).
-//   bench_eventlog [--dir DIR] [--quick] [--reps N]
+//   bench_eventlog [--dir DIR] [--quick] [--reps N] [--mix-agents N] [--mix-seed S] [--mix-faults]
+//                  [--no-mix]
+// The top-level sections measure one synthetic event (an AgentObserved of ~150 bytes). The
+// "system_mix" section repeats them over the events a real run of the whole operator appended
+// (bench/system_mix.h: the deterministic simulation converging --mix-agents agents) and adds the
+// projections and start-up of the daemon's LiveState.
 // --quick shrinks every size so the suite can check that the benchmark still runs.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,49 +15,20 @@
 #include <thread>
 #include <vector>
 
-#include <rocksdb/db.h>
-#include <rocksdb/write_batch.h>
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_util.h"
+#include "bench/eventlog_measures.h"
+#include "bench/eventlog_system_mix.h"
+#include "bench/system_mix.h"
 #include "core/agents_projection.h"
 #include "eventlog/rocks_event_log.h"
 
 using scaleio::Envelope;
-using scaleio::ExpectedVersion;
-using scaleio::eventlog::EventLogOptions;
-using scaleio::eventlog::RocksEventLog;
-using Clock = std::chrono::steady_clock;
+using namespace scaleio::bench;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Sizes {
-  int reps = 5;
-  double sync_seconds = 1.0;  // per repetition of a synced measurement
-  uint64_t unsynced_events = 500'000;
-  uint64_t rebuild_events = 1'000'000;
-  uint64_t startup_events = 5'000'000;
-  uint64_t startup_tail = 10'000;
-};
-
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-// Other work on the machine skews absolute figures (ratios within one run much less): record it.
-double load_average() {
-  double one_minute = -1;
-  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
-    if (std::fscanf(f, "%lf", &one_minute) != 1) one_minute = -1;
-    std::fclose(f);
-  }
-  return one_minute;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 // A realistic observation event (~150 bytes serialised).
 Envelope sample_event(uint64_t i) {
@@ -74,112 +49,34 @@ Envelope sample_event(uint64_t i) {
   return e;
 }
 
-std::unique_ptr<RocksEventLog> open_log(const std::string& path, bool sync) {
-  EventLogOptions o;
-  o.sync = sync;
-  auto log = RocksEventLog::open(path, o);
-  if (!log.ok()) {
-    std::fprintf(stderr, "bench: %s\n", log.status().to_string().c_str());
-    std::exit(1);
-  }
-  return std::move(log).value();
-}
-
-void must(const scaleio::Status& s) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "bench: %s\n", s.to_string().c_str());
-    std::exit(1);
-  }
-}
-
-// Raw RocksDB: one synced Put per event, the same value bytes our log writes.
-double raw_synced_puts_per_second(const std::string& path, double seconds) {
-  rocksdb::Options o;
-  o.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(o, path, &raw).ok()) std::exit(1);
-  std::unique_ptr<rocksdb::DB> db(raw);
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  std::string value = sample_event(1).SerializeAsString();
-  uint64_t n = 0;
-  auto start = Clock::now();
-  while (seconds_since(start) < seconds) {
-    char key[8];
-    for (int b = 0; b < 8; ++b) key[b] = static_cast<char>((n >> (56 - 8 * b)) & 0xff);
-    if (!db->Put(wo, rocksdb::Slice(key, 8), value).ok()) std::exit(1);
-    ++n;
-  }
-  return n / seconds_since(start);
-}
-
-// Raw RocksDB: WriteBatches of 1,000 Puts, unsynced.
-double raw_unsynced_batch_puts_per_second(const std::string& path, uint64_t events) {
-  rocksdb::Options o;
-  o.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(o, path, &raw).ok()) std::exit(1);
-  std::unique_ptr<rocksdb::DB> db(raw);
-  auto start = Clock::now();
-  for (uint64_t i = 0; i < events; i += 1000) {
-    rocksdb::WriteBatch batch;
-    for (uint64_t k = i; k < i + 1000 && k < events; ++k) {
-      char key[8];
-      for (int b = 0; b < 8; ++b) key[b] = static_cast<char>((k >> (56 - 8 * b)) & 0xff);
-      batch.Put(rocksdb::Slice(key, 8), sample_event(k).SerializeAsString());
-    }
-    if (!db->Write(rocksdb::WriteOptions(), &batch).ok()) std::exit(1);
-  }
-  return events / seconds_since(start);
-}
-
-double appends_per_second(RocksEventLog& log, int threads, double seconds) {
-  std::vector<uint64_t> counts(threads, 0);
-  std::vector<std::thread> workers;
-  auto start = Clock::now();
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      std::string stream = "bench/" + std::to_string(t);
-      while (seconds_since(start) < seconds) {
-        std::vector<Envelope> one;
-        one.push_back(sample_event(counts[t]));
-        must(log.append(stream, ExpectedVersion::any(), std::move(one)).status());
-        ++counts[t];
-      }
-    });
-  }
-  for (auto& w : workers) w.join();
-  uint64_t total = 0;
-  for (auto c : counts) total += c;
-  return total / seconds_since(start);
-}
-
-void fill_unsynced(RocksEventLog& log, uint64_t events, uint64_t batch = 1000) {
-  for (uint64_t i = 0; i < events; i += batch) {
-    std::vector<Envelope> b;
-    b.reserve(batch);
-    for (uint64_t k = 0; k < batch && i + k < events; ++k) b.push_back(sample_event(i + k));
-    must(
-        log.append("fill/" + std::to_string((i / batch) % 64), ExpectedVersion::any(), std::move(b))
-            .status());
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  Sizes sizes;
+  EventlogSizes sizes;
+  SystemMixOptions mix_options;
+  bool with_mix = true;
   std::string base = fs::temp_directory_path().string();
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quick") {
-      sizes = Sizes{1, 0.1, 5'000, 10'000, 20'000, 1'000};
+      sizes = EventlogSizes{1, 0.1, 5'000, 10'000, 20'000, 1'000};
+      mix_options.agents = 10;
     } else if (a == "--dir" && i + 1 < argc) {
       base = argv[++i];
     } else if (a == "--reps" && i + 1 < argc) {
       sizes.reps = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--mix-agents" && i + 1 < argc) {
+      mix_options.agents = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--mix-seed" && i + 1 < argc) {
+      mix_options.seed = std::strtoull(argv[++i], nullptr, 10);
+    } else if (a == "--mix-faults") {
+      mix_options.faults = true;
+    } else if (a == "--no-mix") {
+      with_mix = false;
     } else {
-      std::fprintf(stderr, "usage: bench_eventlog [--dir DIR] [--quick] [--reps N]\n");
+      std::fprintf(stderr,
+                   "usage: bench_eventlog [--dir DIR] [--quick] [--reps N] [--mix-agents N] "
+                   "[--mix-seed S] [--mix-faults] [--no-mix]\n");
       return 2;
     }
   }
@@ -201,10 +98,10 @@ int main(int argc, char** argv) {
   {
     auto log = open_log(root + "/synced", true);
     for (int r = 0; r < sizes.reps; ++r) {
-      raw.push_back(
-          raw_synced_puts_per_second(root + "/raw-" + std::to_string(r), sizes.sync_seconds));
-      ours.push_back(appends_per_second(*log, 1, sizes.sync_seconds));
-      grouped.push_back(appends_per_second(*log, 8, sizes.sync_seconds));
+      raw.push_back(raw_synced_puts_per_second(root + "/raw-" + std::to_string(r),
+                                               sizes.sync_seconds, sample_event));
+      ours.push_back(appends_per_second(*log, 1, sizes.sync_seconds, sample_event));
+      grouped.push_back(appends_per_second(*log, 8, sizes.sync_seconds, sample_event));
     }
   }
   double raw_m = median(raw), ours_m = median(ours), grouped_m = median(grouped);
@@ -221,10 +118,10 @@ int main(int argc, char** argv) {
     std::vector<double> rates, raw_rates;
     for (int r = 0; r < sizes.reps; ++r) {
       raw_rates.push_back(raw_unsynced_batch_puts_per_second(
-          root + "/raw-unsynced-" + std::to_string(r), sizes.unsynced_events));
+          root + "/raw-unsynced-" + std::to_string(r), sizes.unsynced_events, sample_event));
       auto log = open_log(root + "/unsynced-" + std::to_string(r), false);
-      auto start = Clock::now();
-      fill_unsynced(*log, sizes.unsynced_events);
+      auto start = Steady::now();
+      fill_unsynced(*log, sizes.unsynced_events, sample_event);
       rates.push_back(sizes.unsynced_events / seconds_since(start));
     }
     out["unsynced_batches_of_1000"] = {{"events", sizes.unsynced_events},
@@ -237,12 +134,12 @@ int main(int argc, char** argv) {
   // 3. Rebuilding a projection from the whole log.
   {
     auto log = open_log(root + "/rebuild", false);
-    fill_unsynced(*log, sizes.rebuild_events);
+    fill_unsynced(*log, sizes.rebuild_events, sample_event);
     std::vector<double> rates;
     size_t agents = 0;
     for (int r = 0; r < sizes.reps; ++r) {
       scaleio::AgentsProjection p;
-      auto start = Clock::now();
+      auto start = Steady::now();
       auto load = scaleio::load_projection(*log, p);
       must(load.status());
       rates.push_back(load->events_applied / seconds_since(start));
@@ -259,16 +156,16 @@ int main(int argc, char** argv) {
     std::string path = root + "/startup";
     {
       auto log = open_log(path, false);
-      fill_unsynced(*log, sizes.startup_events);
+      fill_unsynced(*log, sizes.startup_events, sample_event);
       scaleio::AgentsProjection p;
       must(scaleio::load_projection(*log, p).status());
       must(scaleio::save_projection_snapshot(*log, p, log->last_sequence()));
-      fill_unsynced(*log, sizes.startup_tail);
+      fill_unsynced(*log, sizes.startup_tail, sample_event);
     }
     std::vector<double> times;
     uint64_t applied = 0;
     for (int r = 0; r < sizes.reps; ++r) {
-      auto start = Clock::now();
+      auto start = Steady::now();
       auto log = open_log(path, true);
       scaleio::AgentsProjection p;
       auto load = scaleio::load_projection(*log, p);
@@ -285,6 +182,23 @@ int main(int argc, char** argv) {
                                     {"tail_events_replayed", applied},
                                     {"seconds", median(times)},
                                     {"target_seconds", 1.0}};
+  }
+
+  // 5. The same over the events a real run of the whole operator appended.
+  if (with_mix) {
+    const auto start = Steady::now();
+    const SystemMix mix = must(capture_system_mix(mix_options));
+    nlohmann::json section;
+    section["source"] = {{"run", "sim/dst, converging from empty"},
+                         {"agents", mix_options.agents},
+                         {"seed", mix_options.seed},
+                         {"faults", mix_options.faults},
+                         {"converged", mix.converged},
+                         {"summary", mix.run_summary},
+                         {"seconds_to_capture", seconds_since(start)}};
+    section["mix"] = describe_mix(mix.events);
+    section.update(measure_system_mix(root, sizes, mix.events));
+    out["system_mix"] = section;
   }
 
   out["load_average_1m_at_end"] = load_average();
