@@ -24,7 +24,12 @@ Status from_rocks(const rocksdb::Status& s, std::string_view what, const std::st
                                "held). Stop that process, or read the log with `scaleioctl " +
                                "--data-dir` which opens it read-only" + detail);
   }
-  if (mentions(s, "Permission denied") || mentions(s, "Read-only file system")) {
+  if (mentions(s, "Read-only file system")) {
+    return failed_precondition(where + "its file system is mounted read-only (the kernel does " +
+                               "that after disk errors). Check the disk and remount it " +
+                               "read-write; the operator then resumes by itself" + detail);
+  }
+  if (mentions(s, "Permission denied")) {
     return permission_denied(where + "not writable by this process. Fix the directory's " +
                              "permissions or mount, or choose another --data-dir" + detail);
   }

@@ -1,11 +1,14 @@
 // The log on a real data disk that fills up or turns read-only under it (issue 10): appends are
 // refused with a code that says what to do, reads keep working, and once the disk takes writes
 // again the next append succeeds by itself — with every acknowledged event there exactly once.
+#include <atomic>
 #include <chrono>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <catch2/catch.hpp>
 
 #include "eventlog/rocks_event_log.h"
@@ -16,6 +19,7 @@
 using scaleio::ExpectedVersion;
 using scaleio::StatusCode;
 using scaleio::eventlog::RocksEventLog;
+using scaleio::testing::agent_seen;
 using scaleio::testing::command;
 using scaleio::testing::one;
 using scaleio::testing::SmallTmpfs;
@@ -23,6 +27,44 @@ using scaleio::testing::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
+
+// Writes reach the file, but syncing them fails while `failing` is set: an append that fails after
+// its bytes are on disk, as a disk that errors on flush does.
+class SyncFailsFileSystem : public rocksdb::FileSystemWrapper {
+ public:
+  explicit SyncFailsFileSystem(std::shared_ptr<rocksdb::FileSystem> target)
+      : FileSystemWrapper(std::move(target)) {}
+  const char* Name() const override { return "SyncFailsFileSystem"; }
+
+  std::atomic<bool> failing{false};
+
+  rocksdb::IOStatus NewWritableFile(const std::string& f, const rocksdb::FileOptions& o,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* r,
+                                    rocksdb::IODebugContext* dbg) override {
+    std::unique_ptr<rocksdb::FSWritableFile> inner;
+    auto s = target()->NewWritableFile(f, o, &inner, dbg);
+    if (s.ok()) *r = std::make_unique<File>(std::move(inner), this);
+    return s;
+  }
+
+ private:
+  class File : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    File(std::unique_ptr<rocksdb::FSWritableFile> t, SyncFailsFileSystem* fs)
+        : FSWritableFileOwnerWrapper(std::move(t)), fs_(fs) {}
+    rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+      if (fs_->failing) return rocksdb::IOStatus::IOError("injected sync failure");
+      return target()->Sync(o, dbg);
+    }
+    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+      if (fs_->failing) return rocksdb::IOStatus::IOError("injected sync failure");
+      return target()->Fsync(o, dbg);
+    }
+
+   private:
+    SyncFailsFileSystem* fs_;
+  };
+};
 
 constexpr const char* kStream = "commands";
 
@@ -126,4 +168,89 @@ TEST_CASE(
   auto reopened = RocksEventLog::open(disk.path());
   REQUIRE(reopened.ok());
   acked.check(**reopened);
+}
+
+TEST_CASE("a data disk remounted read-only refuses appends clearly and resumes once read-write") {
+  TempDir dir;
+  SmallTmpfs disk(dir.sub("data"), "16m");
+  if (!disk.mounted()) FAIL("cannot mount a tmpfs (the suite runs as root): " << disk.error());
+  Acknowledged acked;
+  {
+    auto opened = RocksEventLog::open(disk.path());
+    REQUIRE(opened.ok());
+    RocksEventLog& log = **opened;
+    for (int i = 0; i < 3; ++i) REQUIRE(acked.append(log, "before-" + std::to_string(i)).ok());
+    // The kernel remounts read-only only once no file is open for writing, and the log keeps
+    // its WAL open while it writes. A failed write is what makes it let go (as after the disk
+    // errors that make a real file system read-only): fill the disk to get one.
+    REQUIRE(disk.fill() > 0);
+    REQUIRE_FALSE(append_until_refused(log, acked, "fill").ok());
+    disk.free_space();
+    INFO(disk.error());
+    REQUIRE(disk.remount_read_only());
+
+    for (int i = 0; i < 3; ++i) {
+      auto refused = acked.append(log, "refused-" + std::to_string(i));
+      INFO(refused.status().to_string());
+      REQUIRE_FALSE(refused.ok());
+      CHECK(refused.status().code() == StatusCode::kFailedPrecondition);
+      CHECK_THAT(refused.status().message(), Catch::Contains(disk.path()) &&
+                                                 Catch::Contains("read-only") &&
+                                                 Catch::Contains("remount it read-write"));
+    }
+    acked.check(log);
+
+    REQUIRE(disk.remount_read_write());
+    const auto writable = std::chrono::steady_clock::now();
+    auto resumed = acked.append(log, "after");
+    INFO(resumed.status().to_string());
+    REQUIRE(resumed.ok());
+    std::cerr << "read-only disk: the first append after remounting read-write took "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - writable)
+                     .count()
+              << " ms (recovery included)\n";
+    acked.check(log);
+  }
+  auto reopened = RocksEventLog::open(disk.path());
+  REQUIRE(reopened.ok());
+  acked.check(**reopened);
+}
+
+TEST_CASE(
+    "an append that failed after its bytes reached the disk is not in the log after recovery") {
+  TempDir dir;
+  auto disk = std::make_shared<SyncFailsFileSystem>(rocksdb::FileSystem::Default());
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(disk);
+  scaleio::eventlog::EventLogOptions o;
+  o.env = env.get();
+  Acknowledged acked;
+  {
+    auto opened = RocksEventLog::open(dir.path(), o);
+    REQUIRE(opened.ok());
+    RocksEventLog& log = **opened;
+    for (int i = 0; i < 3; ++i) REQUIRE(acked.append(log, "before-" + std::to_string(i)).ok());
+
+    disk->failing = true;
+    auto failed = log.append("agents", ExpectedVersion::any(), one(agent_seen("ghost")));
+    INFO(failed.status().to_string());
+    REQUIRE_FALSE(failed.ok());
+    CHECK(failed.status().code() == StatusCode::kUnavailable);
+    CHECK_THAT(failed.status().message(), Catch::Contains(dir.path()));
+    acked.check(log);
+
+    disk->failing = false;
+    auto after = acked.append(log, "after");  // takes the failed append's sequence, 4
+    INFO(after.status().to_string());
+    REQUIRE(after.ok());
+    acked.check(log);
+    // Neither the failed event nor its index entries came back with the reopen.
+    CHECK(log.read_type("AgentObserved", 1, 10)->empty());
+    CHECK(*log.stream_version("agents") == 0);
+  }
+  auto reopened = RocksEventLog::open(dir.path());
+  REQUIRE(reopened.ok());
+  acked.check(**reopened);
+  CHECK((*reopened)->read_type("AgentObserved", 1, 10)->empty());
+  CHECK(*(*reopened)->stream_version("agents") == 0);
 }
