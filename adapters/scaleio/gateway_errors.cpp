@@ -63,6 +63,13 @@ StatusCode classify(const GatewayError& e) {
   if (has(m, "capacity") && (has(m, "not enough") || has(m, "insufficient"))) {
     return StatusCode::kResourceExhausted;
   }
+  // The MDM answered that a node's SDS or SDC does not respond (its package is not installed or
+  // not running yet): the world must change first, so the request is not repeated at once (that
+  // cost three refused requests per SDS while hosts installed); the reconciler's backoff retries.
+  if (has(m, "could not communicate with the sds") ||
+      has(m, "could not communicate with the sdc")) {
+    return StatusCode::kFailedPrecondition;
+  }
   if (has(m, "could not connect") || has(m, "could not communicate") ||
       has(m, "temporarily unavailable")) {
     return StatusCode::kUnavailable;

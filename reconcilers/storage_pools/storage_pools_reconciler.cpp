@@ -6,6 +6,7 @@
 
 #include "core/views/json_views.h"
 #include "reconcilers/drift_action.h"
+#include "reconcilers/storage_pools/node_readiness.h"
 #include "reconcilers/storage_pools/removal_safety.h"
 #include "reconcilers/storage_pools/storage_lookup.h"
 
@@ -183,6 +184,11 @@ class StoragePass {
     const auto* pd = obs_.domain_named(domain);
     if (node == in_.plan.nodes.end() || pd == nullptr) {
       return wait(item, "waiting for domain " + domain);
+    }
+    // The gateway would refuse the SDS until the node task has installed its package.
+    if (!storage::node_task_running(in_.tasks, host)) {
+      return wait(item,
+                  "waiting for the node task on " + host + " to run (it installs the SDS package)");
     }
     sio::NewSds sds;
     const storage::SdsIdentity identity = storage::sds_identity(node->second, domain);

@@ -2,6 +2,9 @@
 // domain, and the devices of each SDS in their pools — created through the gateway, one action
 // per drift item, only while the MDM cluster is healthy and the observed state is fresh.
 //
+// An SDS is added once the host's node task is seen running (it installs the SDS package; the
+// gateway refuses the SDS before), so that thousands of installing hosts cost no refused requests.
+//
 // Removals (a host, pool or device that left the plan) happen only with --allow-removals, one
 // SDS (or device) at a time, and only when the rest of the pool holds the data with its spare and
 // no rebuild or rebalance runs; otherwise the drift item says what it waits for. Empty pools,

@@ -118,6 +118,25 @@ TEST_CASE("resilience: a 500 storm is retried with capped backoff, then a clear 
   }
 }
 
+TEST_CASE("resilience: an SDS refused because its host does not run the package is sent once") {
+  ClientFixture f;
+  f.gw.three_node_cluster();
+  auto pd = f.client->create_protection_domain("pd1");
+  REQUIRE(pd.ok());
+  sio::NewSds spec;
+  spec.name = "not-installed";
+  spec.protection_domain_id = *pd;
+  spec.ips = {{"10.0.0.99", "all"}};  // no node installed there
+  f.gw.clear_requests();
+  auto sds = f.client->create_sds(spec);
+  REQUIRE_FALSE(sds.ok());
+  INFO(sds.status().to_string());
+  // Repeating it at once cannot help: the reconciler waits (its backoff), the client does not.
+  CHECK(sds.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(requests_to(f.gw, "POST", "/api/types/Sds/instances").size() == 1);
+  CHECK(f.sleeps.empty());
+}
+
 TEST_CASE("resilience: timeouts are per request, reads retry, mutations report the unknown") {
   ClientFixture f;
   f.reconfigure(

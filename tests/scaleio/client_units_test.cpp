@@ -57,6 +57,12 @@ TEST_CASE("units: gateway error bodies map to codes that say what to do") {
   CHECK(code(503, "<html>") == StatusCode::kUnavailable);
   CHECK(code(500, body(500, 9, "Could not connect to the MDM cluster")) ==
         StatusCode::kUnavailable);
+  // A node's SDS or SDC that does not answer (not installed yet) waits for the world to change.
+  CHECK(code(500, body(500, 10,
+                       "Could not communicate with the SDS at 10.0.0.9: its package is not "
+                       "installed or not running")) == StatusCode::kFailedPrecondition);
+  CHECK(code(500, body(500, 10, "Could not communicate with the SDC at 10.0.0.9")) ==
+        StatusCode::kFailedPrecondition);
   CHECK(code(500, body(500, 12, "Not enough capacity in Storage Pool sp1")) ==
         StatusCode::kResourceExhausted);
   CHECK(code(500, body(500, 11, "The Storage Pool still has devices or volumes")) ==

@@ -153,6 +153,40 @@ TEST_CASE("a 6-node plan converges from an empty MDM cluster, nothing twice") {
   CHECK(count(world).sdss == 9);
 }
 
+TEST_CASE("an SDS is not added before its host's node task runs, then once") {
+  SimGatewayFixture f{"storage_pools"};
+  const plan::Plan plan = plan_from(six_hosts());
+  // Host f is still installing: no SDS package, its node task not running.
+  for (const auto& [host, _] : plan.nodes) {
+    if (host != "f") f.install_node(plan, host);
+  }
+  f.form_mdm_cluster(plan);
+  StoragePoolsReconciler reconciler(f.client());
+  f.converge(reconciler, plan, 8, std::chrono::seconds(15));
+  const PassOutcome waiting = f.pass(reconciler, plan);
+  INFO(describe(waiting));
+  for (const char* resource : {"sds/f/pd1", "sds/f/pd2"}) {
+    INFO(resource);
+    const DriftItem* item = find_item(waiting, resource, DriftKind::kWaiting);
+    REQUIRE(item != nullptr);
+    CHECK_THAT(item->detail, Catch::Contains("node task on f"));
+  }
+  // Not one request for f's SDSs while it installs (the gateway would refuse each).
+  auto sds_adds = [&] {
+    return std::count_if(f.executor().performed().begin(), f.executor().performed().end(),
+                         [](const ActionRequest& r) { return r.action == "create_sds"; });
+  };
+  CHECK(sds_adds() == 7);
+  CHECK(count(f.world()).sdss == 7);
+  CHECK(f.journal().failing("storage_pools").empty());
+
+  f.install_node(plan, "f");
+  CHECK(f.converge(reconciler, plan, 8, std::chrono::seconds(15)) <= 4);
+  CHECK(sds_adds() == 9);
+  CHECK(count(f.world()).sdss == 9);
+  CHECK(f.journal().failing("storage_pools").empty());
+}
+
 TEST_CASE("a device added to the plan is attached to its pool") {
   StorageFixture s;
   REQUIRE(s.converge() <= 8);

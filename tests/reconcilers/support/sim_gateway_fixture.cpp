@@ -75,6 +75,13 @@ void SimGatewayFixture::install_node(const plan::Plan& plan, const std::string& 
     }
   }
   sim_.node_installed(install);
+  // As the node task would report it once the packages are installed.
+  events::Envelope running;
+  auto* status = running.mutable_task_status_observed();
+  status->set_task_id("scaleio-node." + host + ".00000000.1");
+  status->set_agent_id(node.agent_id);
+  status->set_state("TASK_RUNNING");
+  tasks_.apply(running);
 }
 
 void SimGatewayFixture::install_nodes(const plan::Plan& plan, int64_t device_capacity_kb) {

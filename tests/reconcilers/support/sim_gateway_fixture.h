@@ -44,7 +44,8 @@ class SimGatewayFixture {
   sim::ScaleioWorld& world() { return sim_.world(); }
   ManualClock& clock() { return sim_.clock(); }
   gateway::HttpGatewayClient& client() { return *client_; }
-  // Installs every planned node's packages (its roles), pointing at the planned MDM IPs.
+  // Installs every planned node's packages (its roles), pointing at the planned MDM IPs, and
+  // records the host's node task as running (what the reconcilers see of an installed node).
   // `device_capacity_kb` applies to every SDS device path of the plan (0 = the world's default).
   void install_nodes(const plan::Plan& plan, int64_t device_capacity_kb = 0);
   void install_node(const plan::Plan& plan, const std::string& host,
