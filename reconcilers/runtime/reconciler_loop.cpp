@@ -20,7 +20,8 @@ Clock::Duration period_of(const RuntimeOptions& options, std::string_view name) 
 
 ReconcilerLoop::ReconcilerLoop(EventStore& store, const Clock& clock,
                                std::function<double()> random, const RuntimeOptions& options,
-                               Reconciler& reconciler, RuntimeObserver* observer)
+                               Reconciler& reconciler, RuntimeObserver* observer,
+                               ObservationRefresher& refresher)
     : reconciler_(reconciler),
       name_(reconciler.name()),
       own_stream_(reconciler_stream(name_)),
@@ -28,8 +29,11 @@ ReconcilerLoop::ReconcilerLoop(EventStore& store, const Clock& clock,
       options_(options),
       period_(period_of(options, name_)),
       observer_(observer),
+      refresher_(refresher),
       live_(store, options.cluster),
       executor_(store, clock, std::move(random), name_, live_.journal(), options.backoff),
+      // The first pass resolves intents from the world as it is now.
+      refresh_ticket_(refresher.ticket()),
       due_at_(clock.now()) {  // the first pass is due at once
   status_.name = name_;
   status_.next_due = due_at_;
@@ -82,8 +86,8 @@ bool ReconcilerLoop::run_pass() {
   if (observer_) observer_->pass_started(name_);
 
   Status refreshed;
-  if (needs_refresh_ && options_.refresh_observation) refreshed = options_.refresh_observation();
-  if (refreshed.ok()) needs_refresh_ = false;  // else: ask again before the next pass
+  if (refresh_ticket_) refreshed = refresher_.refresh(*refresh_ticket_);
+  if (refreshed.ok()) refresh_ticket_.reset();  // else: ask again before the next pass
 
   PassOutcome outcome;
   std::string result;
@@ -115,7 +119,8 @@ bool ReconcilerLoop::run_pass() {
       if (outcome.status.ok() && !executor_.record_error().ok()) {
         outcome.status = executor_.record_error();
       }
-      if (outcome.actions_taken > 0) needs_refresh_ = true;
+      // Taken after the actions: an observation that starts later shows them.
+      if (outcome.actions_taken > 0) refresh_ticket_ = refresher_.ticket();
       result = outcome.status.ok() ? "success" : "error";
       // Fold the pass's own outcomes so that status and the backoff schedule are current.
       (void)live_.catch_up();

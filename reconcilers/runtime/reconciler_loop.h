@@ -6,7 +6,8 @@
 // (Reconciler::wakes_on, or a pause/resume command for it), when the last pass's requeue_after
 // is reached, or when one of its targets' backoff expires. Before the first pass and after any
 // pass that took actions, fresh observation is asked for (refresh_observation) so that intents
-// left without an outcome are resolved from the world as it is, not as it was logged.
+// left without an outcome are resolved from the world as it is, not as it was logged; the loops
+// of one runtime share an ObservationRefresher, so passes that acted together cost one poll.
 #pragma once
 
 #include <chrono>
@@ -24,6 +25,7 @@
 #include "reconcilers/runtime/backoff.h"
 #include "reconcilers/runtime/journaled_executor.h"
 #include "reconcilers/runtime/live_state.h"
+#include "reconcilers/runtime/observation_refresher.h"
 
 namespace scaleio::reconcilers {
 
@@ -35,8 +37,9 @@ struct RuntimeOptions {
   bool allow_removals = false;
   // Asks the observers for a fresh observation (the gateway's objects) and returns once its
   // events are in the log. Null = nothing to refresh. Its failure does not stop the pass: an
-  // unreachable gateway is itself observed (a stale state reconcilers do not act on). In the
-  // ThreadedRuntime every loop calls it from its own thread: it must be thread-safe.
+  // unreachable gateway is itself observed (a stale state reconcilers do not act on). The
+  // runtime calls it through an ObservationRefresher (one poll serves the loops that acted
+  // before it started), never twice at once, but from any loop's thread.
   std::function<Status()> refresh_observation;
   // ThreadedRuntime only: the longest real-time wait for new events before a loop looks at the
   // clock and at stop() again; stop() returns within the current pass plus this.
@@ -72,8 +75,10 @@ struct ReconcilerStatus {
 
 class ReconcilerLoop {
  public:
+  // `refresher` (shared by the runtime's loops) must outlive the loop.
   ReconcilerLoop(EventStore& store, const Clock& clock, std::function<double()> random,
-                 const RuntimeOptions& options, Reconciler& reconciler, RuntimeObserver* observer);
+                 const RuntimeOptions& options, Reconciler& reconciler, RuntimeObserver* observer,
+                 ObservationRefresher& refresher);
   ReconcilerLoop(const ReconcilerLoop&) = delete;
   ReconcilerLoop& operator=(const ReconcilerLoop&) = delete;
 
@@ -100,12 +105,15 @@ class ReconcilerLoop {
   const RuntimeOptions& options_;
   const Clock::Duration period_;
   RuntimeObserver* const observer_;
+  ObservationRefresher& refresher_;
 
   // Touched only by the pass (pass_mu_ held).
   std::mutex pass_mu_;
   LiveState live_;
   JournaledExecutor executor_;
-  bool needs_refresh_ = true;
+  // Set while the loop needs an observation newer than its last actions (or than its start)
+  // before its next pass.
+  std::optional<ObservationRefresher::Ticket> refresh_ticket_;
   uint64_t pass_number_ = 0;
 
   // Shared with notify() and status() readers.

@@ -23,11 +23,11 @@ std::vector<std::string> reconciler_names(const std::vector<Reconciler*>& reconc
 Runtime::Runtime(EventStore& store, const Clock& clock, std::function<double()> random,
                  RuntimeOptions options, std::vector<Reconciler*> reconcilers,
                  RuntimeObserver* observer)
-    : clock_(clock), options_(std::move(options)) {
+    : clock_(clock), options_(std::move(options)), refresher_(options_.refresh_observation) {
   (void)reconciler_names(reconcilers);
   for (Reconciler* r : reconcilers) {
     loops_.push_back(
-        std::make_unique<ReconcilerLoop>(store, clock, random, options_, *r, observer));
+        std::make_unique<ReconcilerLoop>(store, clock, random, options_, *r, observer, refresher_));
   }
 }
 

@@ -41,7 +41,8 @@ class Runtime {
 
  private:
   const Clock& clock_;
-  const RuntimeOptions options_;  // before loops_, which refer to it
+  const RuntimeOptions options_;    // before loops_, which refer to it
+  ObservationRefresher refresher_;  // shared by the loops
   std::vector<std::unique_ptr<ReconcilerLoop>> loops_;
 };
 

@@ -14,15 +14,19 @@ constexpr size_t kBatch = 256;
 ThreadedRuntime::ThreadedRuntime(EventStore& store, const Clock& clock,
                                  std::function<double()> random, RuntimeOptions options,
                                  std::vector<Reconciler*> reconcilers, RuntimeObserver* observer)
-    : store_(store), clock_(clock), options_(std::move(options)), random_(std::move(random)) {
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      refresher_(options_.refresh_observation),
+      random_(std::move(random)) {
   (void)reconciler_names(reconcilers);
   auto shared_random = [this] {
     std::lock_guard lock(random_mu_);
     return random_ ? random_() : 0.5;
   };
   for (Reconciler* r : reconcilers) {
-    loops_.push_back(
-        std::make_unique<ReconcilerLoop>(store, clock, shared_random, options_, *r, observer));
+    loops_.push_back(std::make_unique<ReconcilerLoop>(store, clock, shared_random, options_, *r,
+                                                      observer, refresher_));
   }
 }
 

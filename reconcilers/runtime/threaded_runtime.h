@@ -49,7 +49,8 @@ class ThreadedRuntime {
 
   EventStore& store_;
   const Clock& clock_;
-  const RuntimeOptions options_;  // before loops_, which refer to it
+  const RuntimeOptions options_;    // before loops_, which refer to it
+  ObservationRefresher refresher_;  // shared by the loops
   std::mutex random_mu_;
   std::function<double()> random_;
   std::vector<std::unique_ptr<ReconcilerLoop>> loops_;
