@@ -1,5 +1,5 @@
-#include "adapters/http/router.h"
 #include "sim/control_api.h"
+#include "adapters/http/router.h"
 
 #include <cstdio>
 #include <sstream>
@@ -31,12 +31,15 @@ const Endpoint kEndpoints[] = {
     {"POST", "/tasks/{task_id}/fail", true, "the task fails (TASK_FAILED); body {\"message\"}"},
     {"POST", "/mesos/failover", true,
      "the leading master dies: streams break, the standby leads after a 503 recovery"},
+    {"POST", "/mesos/drop-streams", true,
+     "every subscription stream breaks; the same master stays leader (frameworks kept)"},
+    {"POST", "/mesos/pause-heartbeats", true,
+     "body {\"seconds\": N}: no HEARTBEAT on any stream for N s (other events still flow)"},
     {"POST", "/scaleio/{host}/fail/{mdm|tb|sds|sdc}", true, "fail a ScaleIO component"},
     {"POST", "/scaleio/{host}/restore/{mdm|tb|sds|sdc}", true, "restore a ScaleIO component"},
     {"POST", "/gateway/faults", true,
      "body {errors_for_seconds, timeout_for_seconds, expire_tokens, restart, latency_ms}"},
 };
-
 
 std::vector<std::string> path_segments(const std::string& target) {
   std::vector<std::string> segments;
@@ -127,6 +130,20 @@ std::pair<int, nlohmann::json> ControlApi::dispatch(const std::string& method,
   if (segments.size() == 2 && segments[0] == "mesos" && segments[1] == "failover" && post) {
     master_.failover();
     return {200, {{"ok", true}, {"leader", master_.endpoint_address(master_.leader_index())}}};
+  }
+  if (segments.size() == 2 && segments[0] == "mesos" && segments[1] == "drop-streams" && post) {
+    master_.drop_streams();
+    return {200, {{"ok", true}, {"leader", master_.endpoint_address(master_.leader_index())}}};
+  }
+  if (segments.size() == 2 && segments[0] == "mesos" && segments[1] == "pause-heartbeats" && post) {
+    const nlohmann::json seconds =
+        request.is_object() ? request.value("seconds", nlohmann::json()) : nlohmann::json();
+    if (!seconds.is_number() || seconds.get<double>() < 0) {
+      return outcome(invalid_argument("body {\"seconds\": N} with N a non-negative number"));
+    }
+    master_.pause_heartbeats(std::chrono::duration_cast<Clock::Duration>(
+        std::chrono::duration<double>(seconds.get<double>())));
+    return outcome(Status());
   }
   if (segments.size() == 4 && segments[0] == "scaleio" && post &&
       (segments[2] == "fail" || segments[2] == "restore")) {

@@ -274,7 +274,7 @@ Status MesosMaster::subscribe(const nlohmann::json& call, const StreamOpener& op
                         {{"framework_id", id_object(framework_id)},
                          {"heartbeat_interval_seconds", options_.heartbeat_interval_seconds},
                          {"master_info", master_info()}}));
-  send(framework, event("HEARTBEAT"));
+  if (!heartbeats_paused()) send(framework, event("HEARTBEAT"));
   framework.next_heartbeat =
       clock_.now() + std::chrono::duration_cast<Clock::Duration>(
                          std::chrono::duration<double>(options_.heartbeat_interval_seconds));
@@ -334,6 +334,27 @@ void MesosMaster::failover() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// stream faults
+
+void MesosMaster::drop_streams() {
+  FlushGuard guard(*this);
+  std::fprintf(stderr, "[mesos] every subscription stream is dropped (no failover)\n");
+  for (auto& [_, framework] : frameworks_) {
+    if (framework.connected) disconnect(framework, /*close_sink=*/true);
+  }
+}
+
+void MesosMaster::pause_heartbeats(Clock::Duration duration) {
+  heartbeats_paused_until_ = clock_.now() + duration;
+  std::fprintf(stderr, "[mesos] heartbeats paused for %.3f s\n",
+               std::chrono::duration<double>(duration).count());
+}
+
+bool MesosMaster::heartbeats_paused() const {
+  return heartbeats_paused_until_.has_value() && clock_.now() < *heartbeats_paused_until_;
+}
+
+// ---------------------------------------------------------------------------------------------
 // time
 
 void MesosMaster::tick(Clock::TimePoint now) {
@@ -353,9 +374,11 @@ void MesosMaster::tick(Clock::TimePoint now) {
 
   const auto interval = std::chrono::duration_cast<Clock::Duration>(
       std::chrono::duration<double>(options_.heartbeat_interval_seconds));
+  // While paused, heartbeats are skipped, not queued: the first one after the pause is on time.
+  const bool paused = heartbeats_paused();
   for (auto& [_, framework] : frameworks_) {
     if (framework.connected && framework.next_heartbeat <= now) {
-      send(framework, event("HEARTBEAT"));
+      if (!paused) send(framework, event("HEARTBEAT"));
       framework.next_heartbeat = now + interval;
     }
   }
@@ -418,7 +441,8 @@ nlohmann::json MesosMaster::to_json() const {
            {{"id", master_id_},
             {"leader", endpoint_address(leader_index_)},
             {"standby", endpoint_address(leader_index_ ^ 1)},
-            {"recovering", recovering()}}},
+            {"recovering", recovering()},
+            {"heartbeats_paused", heartbeats_paused()}}},
           {"agents", agents},
           {"tasks", tasks},
           {"frameworks", frameworks},

@@ -77,6 +77,13 @@ class MesosMaster {
   // The leader dies: streams break, offers vanish, the other endpoint becomes leader after a
   // recovery period (503 meanwhile), agents re-register a little later.
   void failover();
+  // The network drops every subscription stream; the master stays leader and keeps the
+  // frameworks (disconnected, their failover_timeout running) until they subscribe again.
+  void drop_streams();
+  // The master sends no HEARTBEAT (on any stream, new ones included) for `duration` of its
+  // clock; other events still flow. A scheduler's heartbeat watchdog must notice the silence.
+  void pause_heartbeats(Clock::Duration duration);
+  bool heartbeats_paused() const;
 
   void tick(Clock::TimePoint now);
   nlohmann::json to_json() const;
@@ -178,6 +185,7 @@ class MesosMaster {
   uint64_t master_generation_ = 0;
   int leader_index_ = 0;
   std::optional<Clock::TimePoint> recovering_until_;
+  std::optional<Clock::TimePoint> heartbeats_paused_until_;
   std::string endpoint_host_[2] = {"127.0.0.1", "127.0.0.1"};
   int endpoint_port_[2] = {5050, 5051};
 

@@ -227,3 +227,68 @@ TEST_CASE("master failover breaks the stream - the new leader keeps the framewor
   sim.advance(std::chrono::seconds(5));
   CHECK(again.next_of_type("OFFERS").is_object());
 }
+
+TEST_CASE("drop-streams breaks every stream without a failover - the framework resubscribes",
+          "[mesos][subscribe][faults]") {
+  SimHarness sim;
+  Subscription subscription(sim.mesos(), subscribe_call());
+  REQUIRE(subscription.next_of_type("SUBSCRIBED").is_object());
+  const std::string master_id = sim.world()["master"]["id"];
+  const std::string leader = sim.world()["master"]["leader"];
+
+  auto dropped = http_request(sim.control(), "POST", "/mesos/drop-streams", "", {});
+  REQUIRE(dropped);
+  CHECK(dropped->status == 200);
+  CHECK(subscription.closed());
+  const auto world = sim.world();
+  CHECK(world["master"]["id"] == master_id);  // no failover: the same master leads
+  CHECK(world["master"]["leader"] == leader);
+  CHECK(world["master"]["recovering"] == false);
+  REQUIRE(world["frameworks"].size() == 1);
+  CHECK(world["frameworks"][0]["connected"] == false);  // kept, its failover_timeout running
+
+  // The same endpoint takes the framework back at once, with offers (no re-registration wait).
+  Subscription again(sim.mesos(), subscribe_call("x", subscription.framework_id));
+  REQUIRE(again.ok());
+  auto subscribed = again.next_of_type("SUBSCRIBED");
+  REQUIRE(subscribed.is_object());
+  CHECK(subscribed["subscribed"]["framework_id"]["value"] == subscription.framework_id);
+  CHECK(subscribed["subscribed"]["master_info"]["id"] == master_id);
+  CHECK(again.next_of_type("OFFERS").is_object());
+}
+
+TEST_CASE("pause-heartbeats silences heartbeats for N seconds on old and new streams",
+          "[mesos][subscribe][faults]") {
+  SimHarness sim;
+  Subscription subscription(sim.mesos(), subscribe_call());
+  REQUIRE(subscription.next_of_type("HEARTBEAT").is_object());
+
+  auto paused =
+      http_request(sim.control(), "POST", "/mesos/pause-heartbeats", R"({"seconds":40})", {});
+  REQUIRE(paused);
+  CHECK(paused->status == 200);
+  CHECK(sim.world()["master"]["heartbeats_paused"] == true);
+  sim.advance(std::chrono::seconds(15));
+  CHECK(subscription.next_of_type("HEARTBEAT", std::chrono::milliseconds(300)).is_null());
+  // A stream opened during the pause gets SUBSCRIBED but no heartbeat either.
+  Subscription second(sim.mesos(), subscribe_call("y"));
+  REQUIRE(second.next_of_type("SUBSCRIBED").is_object());
+  CHECK(second.next_of_type("HEARTBEAT", std::chrono::milliseconds(300)).is_null());
+  sim.advance(std::chrono::seconds(15));
+  CHECK(subscription.next_of_type("HEARTBEAT", std::chrono::milliseconds(300)).is_null());
+
+  // After the pause they come back on their schedule.
+  sim.advance(std::chrono::seconds(15));
+  CHECK(sim.world()["master"]["heartbeats_paused"] == false);
+  CHECK(subscription.next_of_type("HEARTBEAT").is_object());
+  CHECK(second.next_of_type("HEARTBEAT").is_object());
+}
+
+TEST_CASE("pause-heartbeats needs a non-negative number of seconds", "[control][faults]") {
+  SimHarness sim;
+  CHECK(http_request(sim.control(), "POST", "/mesos/pause-heartbeats", "", {})->status == 400);
+  CHECK(http_request(sim.control(), "POST", "/mesos/pause-heartbeats", R"({"seconds":-1})", {})
+            ->status == 400);
+  CHECK(http_request(sim.control(), "POST", "/mesos/pause-heartbeats", R"({"seconds":"x"})", {})
+            ->status == 400);
+}
