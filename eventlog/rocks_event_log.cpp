@@ -489,11 +489,13 @@ void RocksEventLog::commit_group(std::deque<PendingAppend*>& group) {
 }
 
 void RocksEventLog::stop_writing(Status why) {
-  // Nothing may write through the failed handle again: RocksDB 7.8 marks the WAL's file writer
-  // with the error, and the next write, WAL sync or Resume() that reaches it aborts the process
-  // (WritableFileWriter::AssertFalseAndGetStatusForPrevError). Closing skips the failed buffer
-  // and stops RocksDB's own background recovery; the read-only handle replays the WAL, whose torn
-  // tail (the failed append) it ignores, and keeps every acknowledged event readable.
+  // Nothing may write through the failed handle again. RocksDB 7.8 marks a file writer whose
+  // write failed, and a later write through it aborts the process (WritableFileWriter::
+  // AssertFalseAndGetStatusForPrevError; the info log did it, see rocks_info_log.h). The WAL's
+  // writer is such a writer: RocksDB's own recovery (started by itself for ENOSPC, or Resume())
+  // retries its buffer — upstream stopped reusing a failed WAL only in 9.x (PR 12448). Closing
+  // skips the failed buffer and ends that recovery; the read-only handle replays the WAL, whose
+  // torn tail (the failed append) it ignores, and keeps every acknowledged event readable.
   std::unique_lock lock(db_mu_);
   writes_stopped_ = true;
   write_error_ = std::move(why);

@@ -292,11 +292,7 @@ class SmallDisk {
 
 }  // namespace
 
-// Recovery once space comes back is not asserted here: in 2 of 3 runs the daemon then aborts
-// inside the system librocksdb ("WritableFileWriter::AssertFalseAndGetStatusForPrevError():
-// Assertion `sync_without_flush_called_' failed") on eventlog's Resume()/reopen path. That is an
-// open bug of the event log (see the issue's note), to be tested here once fixed.
-TEST_CASE("a full data disk refuses commands clearly and keeps serving reads") {
+TEST_CASE("a full data disk refuses commands clearly, keeps serving reads, and recovers") {
   OperatorFixture f({"--agents", "3", "--seed", "7", "--time-scale", "50"});
   SmallDisk disk(f.data_dir());
   if (!disk.mounted()) {
@@ -331,4 +327,28 @@ TEST_CASE("a full data disk refuses commands clearly and keeps serving reads") {
   REQUIRE(metrics);
   CHECK(metrics->status == 200);
   CHECK(f.operator_process()->process->wait(0ms) == -1);  // still running
+
+  // Space comes back: the next command is accepted, by the same process, without a restart.
+  disk.free_space();
+  const auto freed = std::chrono::steady_clock::now();
+  std::optional<scaleio::sim::test::RawResponse> accepted;
+  for (int i = 0; i < 100 && !(accepted && accepted->status == 202); ++i) {
+    if (i > 0) std::this_thread::sleep_for(100ms);  // only if the first one was refused
+    accepted =
+        f.post("/v1/reconcilers/nodes/pause", R"({"reason":"space is back"})", bearer(kAdminToken));
+    REQUIRE(accepted);
+  }
+  INFO(accepted->body);
+  REQUIRE(accepted->status == 202);
+  std::cerr << "full disk: a command was accepted again "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - freed)
+                   .count()
+            << " ms after space came back\n";
+  auto resumed =
+      f.post("/v1/reconcilers/nodes/resume", R"({"reason":"space is back"})", bearer(kAdminToken));
+  REQUIRE(resumed);
+  CHECK(resumed->status == 202);
+  CHECK(f.wait_ready(60s));
+  CHECK(f.operator_process()->process->wait(0ms) == -1);  // still the same process
 }
