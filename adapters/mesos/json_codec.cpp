@@ -88,6 +88,16 @@ uint64_t range_bound(const json& range, const char* key) {
   return bound.get<uint64_t>();
 }
 
+// `object[key]`, or an empty array when the key is absent, by reference: json::value(key, default)
+// returns a copy, and for an OFFERS event that copy was the whole event a second time (half the
+// decoding time, measured with bench_offers). Throws type_error on a non-object, as value() does.
+const json& array_member(const json& object, const char* key) {
+  static const json kEmpty = json::array();
+  if (!object.is_object()) return object.at(key);
+  auto it = object.find(key);
+  return it == object.end() ? kEmpty : *it;
+}
+
 std::string format_scalar(double value) {
   std::ostringstream out;
   out << value;
@@ -97,7 +107,7 @@ std::string format_scalar(double value) {
 std::string format_ranges(const json& ranges) {
   std::string out = "[";
   bool first = true;
-  for (const auto& r : ranges.value("range", json::array())) {
+  for (const auto& r : array_member(ranges, "range")) {
     if (!first) out += ",";
     first = false;
     out += std::to_string(range_bound(r, "begin")) + "-" + std::to_string(range_bound(r, "end"));
@@ -230,7 +240,7 @@ Result<std::vector<events::Attribute>> decode_attributes(const json& attributes)
         attribute.set_type(events::Attribute::SET);
         std::string text = "{";
         bool first = true;
-        for (const auto& item : a.at("set").value("item", json::array())) {
+        for (const auto& item : array_member(a.at("set"), "item")) {
           if (!first) text += ",";
           first = false;
           text += item.get<std::string>();
@@ -256,10 +266,10 @@ Result<Offer> decode_offer(const json& o) {
     offer.hostname = o.at("hostname").get<std::string>();
     if (offer.id.empty() || offer.agent_id.empty())
       return data_loss("offer without id or agent id");
-    auto attributes = decode_attributes(o.value("attributes", json::array()));
+    auto attributes = decode_attributes(array_member(o, "attributes"));
     if (!attributes.ok()) return attributes.status();
     offer.attributes = std::move(attributes.value());
-    for (const auto& r : o.value("resources", json::array())) {
+    for (const auto& r : array_member(o, "resources")) {
       const std::string name = r.at("name").get<std::string>();
       const std::string type = r.value("type", "SCALAR");
       if (type == "SCALAR") {
@@ -268,7 +278,7 @@ Result<Offer> decode_offer(const json& o) {
         if (name == "mem") offer.mem_mb += v;
         if (name == "disk") offer.disk_mb += v;
       } else if (type == "RANGES" && name == "ports") {
-        for (const auto& range : r.at("ranges").value("range", json::array())) {
+        for (const auto& range : array_member(r.at("ranges"), "range")) {
           offer.ports.push_back({range_bound(range, "begin"), range_bound(range, "end")});
         }
       }
@@ -321,7 +331,7 @@ Result<Event> decode_event(std::string_view record) {
       if (event.framework_id.empty()) return data_loss("SUBSCRIBED without framework_id");
     } else if (t == "OFFERS") {
       event.type = Event::Type::kOffers;
-      for (const auto& o : j.at("offers").value("offers", json::array())) {
+      for (const auto& o : array_member(j.at("offers"), "offers")) {
         auto offer = decode_offer(o);
         if (!offer.ok()) return offer.status();
         event.offers.push_back(std::move(offer.value()));
@@ -369,19 +379,19 @@ Result<AgentsView> decode_get_agents(std::string_view body) {
   return guarded("GET_AGENTS answer", [&]() -> Result<AgentsView> {
     AgentsView view;
     const json& g = j.at("get_agents");
-    for (const auto& a : g.value("agents", json::array())) {
+    for (const auto& a : array_member(g, "agents")) {
       const json& info = a.at("agent_info");
       AgentInfo agent;
       agent.hostname = info.at("hostname").get<std::string>();
       agent.agent_id = id_value(info, "id");
       agent.ip = ip_from_pid(a.value("pid", ""));
       agent.active = a.value("active", true);
-      auto attributes = decode_attributes(info.value("attributes", json::array()));
+      auto attributes = decode_attributes(array_member(info, "attributes"));
       if (!attributes.ok()) return attributes.status();
       agent.attributes = std::move(attributes.value());
       view.agents.push_back(std::move(agent));
     }
-    for (const auto& r : g.value("recovered_agents", json::array())) {
+    for (const auto& r : array_member(g, "recovered_agents")) {
       view.recovered_hostnames.push_back(r.value("hostname", ""));
     }
     return view;
