@@ -8,6 +8,11 @@
 //   - one nodes pass runs as the runtime runs it (fold the log, build the plan, reconcile, fold);
 //   - the offers left unused are taken and declined (what the driver does after the hold).
 // Handled offers per second = N / that whole time; the median of R repetitions is reported.
+//
+// "adapter" repeats this with the offers arriving as the Mesos master sends them: OFFERS events of
+// realistic JSON (the shape scaleio-sim's master emits, agents and attributes from its generated
+// cluster), RecordIO-framed, fed in socket-sized pieces through the decode path SchedulerClient
+// runs on its stream (bench/offer_stream.h), then into the pool and one nodes pass as above.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,6 +24,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adapters/mesos/observation_records.h"
+#include "bench/bench_util.h"
+#include "bench/offer_stream.h"
 #include "core/action_journal.h"
 #include "core/agents_projection.h"
 #include "core/mesos_tasks_projection.h"
@@ -31,6 +39,8 @@
 #include "tests/reconcilers/nodes/fake_mesos_driver.h"
 
 using namespace scaleio;
+using bench::load_average;
+using bench::median;
 using Steady = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
@@ -42,18 +52,8 @@ T checked(Result<T> result) {
   return std::move(result).value();
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
-double load_average() {
-  double one_minute = -1;
-  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
-    if (std::fscanf(f, "%lf", &one_minute) != 1) one_minute = -1;
-    std::fclose(f);
-  }
-  return one_minute;
+void check(const Status& status) {
+  if (!status.ok()) throw std::runtime_error(status.to_string());
 }
 
 class Bench {
@@ -80,18 +80,11 @@ class Bench {
   void add_agent() {
     const int n = static_cast<int>(hosts_.size());
     const std::string host = "node" + std::to_string(n);
-    hosts_.push_back(host);
-    Envelope e;
-    auto* a = e.mutable_agent_observed();
-    a->set_hostname(host);
-    a->set_agent_id("agent-" + host);
-    a->set_ip("10." + std::to_string(n / 65536 % 256) + "." + std::to_string(n / 256 % 256) + "." +
-              std::to_string(n % 256));
-    a->set_active(true);
     const char* persona = n == 0   ? "primary"
                           : n == 1 ? "secondary"
                           : n == 2 ? "tiebreaker"
                                    : "data";
+    std::vector<events::Attribute> attributes;
     for (const auto& [name, value] :
          std::vector<std::pair<std::string, std::string>>{{"scaleio-persona", persona},
                                                           {"scaleio-sds-domains", "pd1"},
@@ -99,13 +92,59 @@ class Bench {
                                                           {"scaleio-sds-sp1", "/dev/sdb"},
                                                           {"scaleio-sdc-domains", "pd1"},
                                                           {"scaleio-sdc-pd1", "sp1"}}) {
-      auto* attr = a->add_attributes();
-      attr->set_name(name);
-      attr->set_type(events::Attribute::TEXT);
-      attr->set_text(value);
+      auto& attr = attributes.emplace_back();
+      attr.set_name(name);
+      attr.set_type(events::Attribute::TEXT);
+      attr.set_text(value);
     }
+    add_agent(host, "agent-" + host,
+              "10." + std::to_string(n / 65536 % 256) + "." + std::to_string(n / 256 % 256) + "." +
+                  std::to_string(n % 256),
+              attributes);
+  }
+
+  // An agent as the adapter's GET_AGENTS poll records it (offers carry no IP).
+  void add_agent(const std::string& host, const std::string& agent_id, const std::string& ip,
+                 const std::vector<events::Attribute>& attributes) {
+    hosts_.push_back(host);
+    Envelope e;
+    auto* a = e.mutable_agent_observed();
+    a->set_hostname(host);
+    a->set_agent_id(agent_id);
+    a->set_ip(ip);
+    a->set_active(true);
+    for (const auto& attribute : attributes) *a->add_attributes() = attribute;
     e.set_source(events::SOURCE_OBSERVER);
     checked(log_->append("node/" + host, ExpectedVersion::any(), {std::move(e)}));
+  }
+
+  // What SchedulerClient::on_offers does with decoded offers before the pool sees them: record an
+  // agent whose offer says something new (observe_agent), hold each offer as outstanding, hand
+  // the batch to the pool. Returns the agents recorded.
+  size_t on_offers(const std::vector<mesos::Offer>& offers) {
+    fold();
+    size_t recorded = 0;
+    for (const auto& offer : offers) {
+      auto known = agents_.agents().find(offer.hostname);
+      if (known != agents_.agents().end() && known->second.agent_id() == offer.agent_id &&
+          known->second.active() &&
+          mesos::same_attributes(known->second.attributes(), offer.attributes)) {
+        continue;
+      }
+      Envelope e;
+      auto* a = e.mutable_agent_observed();
+      a->set_hostname(offer.hostname);
+      a->set_agent_id(offer.agent_id);
+      a->set_ip(known != agents_.agents().end() ? known->second.ip() : "");
+      a->set_active(true);
+      for (const auto& attribute : offer.attributes) *a->add_attributes() = attribute;
+      e.set_source(events::SOURCE_OBSERVER);
+      checked(log_->append("node/" + offer.hostname, ExpectedVersion::any(), {std::move(e)}));
+      ++recorded;
+    }
+    for (const auto& offer : offers) outstanding_[offer.id] = offer;
+    pool_->add(offers);
+    return recorded;
   }
 
   // `count` offers spread round-robin over the agents.
@@ -144,6 +183,7 @@ class Bench {
   size_t decline_unused() {
     std::vector<std::string> ids;
     for (const auto& o : pool_->take_all()) ids.push_back(o.id);
+    for (const auto& id : ids) outstanding_.erase(id);
     if (!ids.empty()) (void)driver_->decline(ids, 30);
     return ids.size();
   }
@@ -195,11 +235,101 @@ class Bench {
   std::unique_ptr<reconcilers::JournaledExecutor> executor_;
   std::unique_ptr<reconcilers::NodesReconciler> reconciler_;
   std::vector<std::string> hosts_;
+  std::map<std::string, mesos::Offer> outstanding_;  // as SchedulerClient holds them
   uint64_t folded_ = 0;
   uint64_t passes_ = 0;
   size_t next_offer_ = 0;
   size_t running_ = 0;
 };
+
+// The same batches as main's measurement, but arriving through the Mesos adapter's decode path.
+nlohmann::json measure_adapter(const fs::path& dir, size_t agents, size_t offers, int reps) {
+  const size_t new_per_rep = std::max<size_t>(1, agents / 100);
+  // The sim's generated cluster, with room for the agents that appear during the repetitions.
+  auto all = checked(bench::stream_agents(static_cast<int>(agents + new_per_rep * reps), 1));
+  Bench harness(dir.string());
+  bench::OfferStreamWriter master({all.begin(), all.begin() + agents});
+  // As the adapter's GET_AGENTS poll records them: with their IPs, before any offer.
+  for (size_t i = 0; i < agents; ++i) {
+    harness.add_agent(all[i].hostname, all[i].agent_id, all[i].ip, all[i].attributes);
+  }
+  // The piece a socket read hands the HTTP parser; records span pieces, as on a real stream.
+  constexpr size_t kPiece = 16 * 1024;
+  auto deliver = [&](size_t count, size_t& recorded) {
+    std::string stream;
+    master.write(count, stream);
+    check(bench::read_offer_stream(stream, kPiece, [&](std::vector<mesos::Offer> batch) {
+      recorded += harness.on_offers(batch);
+    }));
+  };
+  size_t ignored = 0;
+  deliver(agents, ignored);  // set-up: every agent gets its node task, which then runs
+  harness.pass();
+  harness.decline_unused();
+  harness.run_launched();
+
+  std::vector<double> per_second, per_cpu_second, decode_per_second, decode_per_cpu_second, pass_ms;
+  size_t launched_timed = 0, declined_timed = 0, recorded_timed = 0, stream_bytes = 0,
+         stream_events = 0;
+  for (int r = 0; r < reps; ++r) {
+    harness.advance(std::chrono::seconds(5));
+    // New agents: reported by GET_AGENTS, then offered like the rest.
+    for (size_t i = 0; i < new_per_rep; ++i) {
+      const auto& a = all[agents + static_cast<size_t>(r) * new_per_rep + i];
+      harness.add_agent(a.hostname, a.agent_id, a.ip, a.attributes);
+      master.add_agent(a);
+    }
+    // The master's side is not timed: the stream is written first.
+    std::string stream;
+    stream_events = master.write(offers, stream);
+    stream_bytes = stream.size();
+    // Decoding alone, for where the time goes (a separate pass over the same bytes).
+    size_t decoded = 0;
+    auto start = Steady::now();
+    double cpu_start = bench::thread_cpu_seconds();
+    check(bench::read_offer_stream(
+        stream, kPiece, [&](std::vector<mesos::Offer> batch) { decoded += batch.size(); }));
+    decode_per_second.push_back(static_cast<double>(decoded) / bench::seconds_since(start));
+    decode_per_cpu_second.push_back(static_cast<double>(decoded) /
+                                    (bench::thread_cpu_seconds() - cpu_start));
+    if (decoded != offers) throw std::runtime_error("decoded a different number of offers");
+
+    const size_t before = harness.launched();
+    start = Steady::now();
+    cpu_start = bench::thread_cpu_seconds();
+    check(bench::read_offer_stream(stream, kPiece, [&](std::vector<mesos::Offer> batch) {
+      recorded_timed += harness.on_offers(batch);
+    }));
+    const auto pass_start = Steady::now();
+    harness.pass();
+    pass_ms.push_back(
+        std::chrono::duration<double, std::milli>(Steady::now() - pass_start).count());
+    declined_timed += harness.decline_unused();
+    per_second.push_back(static_cast<double>(offers) / bench::seconds_since(start));
+    per_cpu_second.push_back(static_cast<double>(offers) /
+                             (bench::thread_cpu_seconds() - cpu_start));
+    launched_timed += harness.launched() - before;
+    harness.run_launched();
+  }
+  return {{"agents", agents},
+          {"offers_per_batch", offers},
+          {"offers_events_per_batch", stream_events},
+          {"stream_bytes_per_batch", stream_bytes},
+          {"bytes_per_offer", static_cast<double>(stream_bytes) / offers},
+          {"feed_piece_bytes", kPiece},
+          {"new_agents_per_batch", new_per_rep},
+          {"reps", reps},
+          {"offers_per_second_median", median(per_second)},
+          {"offers_per_second", per_second},
+          {"offers_per_cpu_second_median", median(per_cpu_second)},
+          {"decode_only_offers_per_second_median", median(decode_per_second)},
+          {"decode_only_offers_per_cpu_second_median", median(decode_per_cpu_second)},
+          {"pass_ms_median", median(pass_ms)},
+          {"agents_recorded_from_offers_in_timed_batches", recorded_timed},
+          {"launched_in_timed_batches", launched_timed},
+          {"declined_in_timed_batches", declined_timed},
+          {"target_10000_per_second_met", median(per_second) >= 10000}};
+}
 
 }  // namespace
 
@@ -265,12 +395,14 @@ int main(int argc, char** argv) {
     out["launched_in_timed_batches"] = launched_timed;
     out["declined_in_timed_batches"] = declined_timed;
     out["target_10000_per_second_met"] = median(per_second) >= 10000;
+    out["adapter"] = measure_adapter(dir.string() + "-adapter", agents, offers, reps);
     out["load_average"] = load_average();
   } catch (const std::exception& e) {
     out["error"] = e.what();
   }
   std::error_code ec;
   fs::remove_all(dir, ec);
+  fs::remove_all(dir.string() + "-adapter", ec);
   std::printf("%s\n", out.dump().c_str());
   return out.contains("error") ? 1 : 0;
 }
