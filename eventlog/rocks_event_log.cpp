@@ -26,6 +26,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// RocksDB writes CURRENT last when it creates a database (after LOCK, LOG, IDENTITY and the first
+// MANIFEST), and no event is acknowledged before CURRENT exists and a WAL (*.log) is open. So a
+// directory without CURRENT that holds only those first files is a creation that was cut short —
+// the daemon killed during its very first start — and RocksDB may create the log over it. Any
+// other file (a WAL, a table, something not RocksDB's) may be a damaged log or another program's
+// directory, and is refused.
+bool only_an_interrupted_creation(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool first_files = name == "LOCK" || name == "IDENTITY" || name == "LOG" ||
+                             name == ".write-probe" || name.starts_with("LOG.old.") ||
+                             name.starts_with("MANIFEST-") || name.starts_with("OPTIONS-") ||
+                             name.ends_with(".dbtmp");
+    if (!first_files) return false;
+  }
+  return !ec;
+}
+
 constexpr const char* kEventsCf = "events";
 constexpr const char* kStreamsCf = "streams";
 constexpr const char* kTypesCf = "types";
@@ -197,7 +216,7 @@ Result<std::unique_ptr<RocksEventLog>> RocksEventLog::open(const std::string& pa
                              "). Fix its permissions or mount, or choose another --data-dir");
   }
   bool has_current = fs::exists(fs::path(path) / "CURRENT", ec);
-  if (!has_current && !fs::is_empty(path, ec)) {
+  if (!has_current && !fs::is_empty(path, ec) && !only_an_interrupted_creation(path)) {
     return failed_precondition("directory " + path +
                                " is not empty and holds no event log (no RocksDB CURRENT file). " +
                                "Choose an empty directory for --data-dir, or restore the log");

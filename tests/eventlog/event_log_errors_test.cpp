@@ -104,6 +104,40 @@ TEST_CASE("a directory that holds something else is not taken over") {
   CHECK(RocksEventLog::open(dir.sub("file")).status().code() == StatusCode::kFailedPrecondition);
 }
 
+TEST_CASE("a creation cut short by a crash is created over - a log that lost CURRENT is refused") {
+  // What RocksDB leaves when the process dies while creating the database: everything of a real
+  // creation except CURRENT and what comes after it (the WAL, the options file).
+  TempDir dir;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(options, dir.path(), &raw).ok());
+    delete raw;
+  }
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    const std::string name = entry.path().filename().string();
+    if (name == "CURRENT" || name.ends_with(".log") || name.starts_with("OPTIONS-")) {
+      fs::remove(entry.path());
+    }
+  }
+  REQUIRE(fs::exists(dir.sub("IDENTITY")));
+  auto log = RocksEventLog::open(dir.path());
+  INFO(log.status().to_string());
+  REQUIRE(log.ok());
+  REQUIRE((*log)->append("s", ExpectedVersion::any(), one(command("c", "first"))).ok());
+  CHECK((*log)->last_sequence() == 1);
+
+  // A WAL without CURRENT may hold acknowledged events: refused, and left as it is.
+  TempDir damaged;
+  write_events(damaged.path(), 3);
+  fs::remove(damaged.sub("CURRENT"));
+  auto refused = RocksEventLog::open(damaged.path());
+  CHECK(refused.status().code() == StatusCode::kFailedPrecondition);
+  CHECK_THAT(refused.status().message(), Catch::Contains("holds no event log"));
+  CHECK_FALSE(fs::exists(damaged.sub("CURRENT")));
+}
+
 TEST_CASE("a corrupted CURRENT file is reported as data loss, not an empty log") {
   TempDir dir;
   write_events(dir.path(), 10);
