@@ -522,6 +522,17 @@ void RocksEventLog::stop_writing(Status why) {
   if (Status s = open_db(OpenMode::kReadOnly); !s.ok()) close_db();  // reads then get unusable()
 }
 
+Status RocksEventLog::write_health() const {
+  if (read_only_) return failed_precondition("event log at " + path_ + " is open read-only");
+  Status error;
+  {
+    std::shared_lock lock(db_mu_);
+    if (!writes_stopped_) return Status();
+    error = write_error_;
+  }
+  return probe_writable().ok() ? Status() : error;
+}
+
 Status RocksEventLog::resume_writing() {
   // Cheap and without the exclusive lock: while the disk still refuses writes, reads go on.
   if (Status probe = probe_writable(); !probe.ok()) return probe;

@@ -86,6 +86,11 @@ class RocksEventLog final : public EventStore {
   // Wakes every waiting subscriber with an error; further appends fail.
   void close();
 
+  // Whether an append would be accepted now: OK while writes go on, and also once the disk takes
+  // writes again after a failure (the next append reopens the log); otherwise why not (a full or
+  // read-only disk, with what to do). For readiness checks.
+  Status write_health() const;
+
   bool read_only() const { return read_only_; }
   const std::string& path() const { return path_; }
 

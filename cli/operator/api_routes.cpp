@@ -41,6 +41,7 @@ http::HttpResponse status_error(const Status& s) {
       break;
     case StatusCode::kUnavailable:
     case StatusCode::kResourceExhausted:
+    case StatusCode::kFailedPrecondition:  // e.g. the data disk mounted read-only
       code = beast_http::status::service_unavailable;
       break;
     default:
@@ -115,26 +116,26 @@ void operator_command(Daemon& daemon, const http::Request& request, const Exchan
   if (!request.body.empty()) {
     auto body = nlohmann::json::parse(request.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) {
-      exchange->respond(error_response(beast_http::status::bad_request, "INVALID_ARGUMENT",
-                                       "the body must be a JSON object like {\"reason\": \"...\"}"));
+      exchange->respond(
+          error_response(beast_http::status::bad_request, "INVALID_ARGUMENT",
+                         "the body must be a JSON object like {\"reason\": \"...\"}"));
       return;
     }
     reason = body.value("reason", std::string());
   }
   const std::string& name = request.params.at("name");
-  auto appended = reconcilers::append_operator_command(daemon.store(), daemon.clock(), command,
-                                                       name, "http-api", reason,
-                                                       daemon.reconciler_names());
+  auto appended = reconcilers::append_operator_command(
+      daemon.store(), daemon.clock(), command, name, "http-api", reason, daemon.reconciler_names());
   if (!appended.ok()) {
     exchange->respond(status_error(appended.status()));
     return;
   }
   daemon.log().info("api", std::string(command) + " requested",
                     {{"reconciler", name}, {"reason", reason}});
-  exchange->respond(json_response(beast_http::status::accepted,
-                                  {{"reconciler", name},
-                                   {"command", std::string(command)},
-                                   {"sequence", appended->last_sequence}}));
+  exchange->respond(
+      json_response(beast_http::status::accepted, {{"reconciler", name},
+                                                   {"command", std::string(command)},
+                                                   {"sequence", appended->last_sequence}}));
 }
 
 }  // namespace
@@ -151,8 +152,8 @@ Status add_api_routes(http::Router& router, Daemon& daemon) {
          ex->respond(text_response(beast_http::status::ok, "ok\n", "text/plain"));
        }},
       {"GET", "/readyz",
-       "200 when the log is open, Mesos subscribed and the gateway reachable; else 503 naming "
-       "the failing checks",
+       "200 when the log is open and takes appends, Mesos subscribed and the gateway "
+       "reachable; else 503 naming the failing checks",
        false,
        [&daemon](const http::Request&, const Exchange& ex) {
          const auto r = daemon.readiness();
@@ -162,8 +163,9 @@ Status add_api_routes(http::Router& router, Daemon& daemon) {
              r.ready ? beast_http::status::ok : beast_http::status::service_unavailable,
              {{"ready", r.ready}, {"failing", failing}}));
        }},
-      {"GET", "/v1/plan", "the desired plan per host, computed from agent attributes, with its "
-                          "problems",
+      {"GET", "/v1/plan",
+       "the desired plan per host, computed from agent attributes, with its "
+       "problems",
        false,
        [&daemon](const http::Request&, const Exchange& ex) {
          nlohmann::json body;
@@ -235,10 +237,9 @@ Status add_api_routes(http::Router& router, Daemon& daemon) {
          nlohmann::json list = nlohmann::json::array();
          for (const auto& e : *events) list.push_back(views::event_json(e));
          const uint64_t next = events->empty() ? query->from : events->back().sequence() + 1;
-         ex->respond(json_response(beast_http::status::ok,
-                                   {{"events", list},
-                                    {"next", next},
-                                    {"lastSequence", daemon.store().last_sequence()}}));
+         ex->respond(json_response(
+             beast_http::status::ok,
+             {{"events", list}, {"next", next}, {"lastSequence", daemon.store().last_sequence()}}));
        }},
       {"GET", "/v1/reconcilers", "each reconciler: paused, last pass, errors, targets in backoff",
        false,
@@ -270,8 +271,8 @@ Status add_api_routes(http::Router& router, Daemon& daemon) {
          }
          std::ostringstream bytes;
          bytes << in.rdbuf();
-         ex->respond(text_response(beast_http::status::ok, bytes.str(),
-                                   "application/octet-stream"));
+         ex->respond(
+             text_response(beast_http::status::ok, bytes.str(), "application/octet-stream"));
        }},
   };
   routes.push_back(status_page_route());

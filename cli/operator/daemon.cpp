@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <random>
 
+#include "adapters/metrics/observed_state_metrics.h"
 #include "cli/operator/api_routes.h"
 #include "cli/operator/reconciler_set.h"
 #include "core/observed/drift.h"
-#include "adapters/metrics/observed_state_metrics.h"
 
 namespace scaleio::operator_daemon {
 
@@ -48,7 +48,8 @@ Result<std::optional<gateway::Password>> read_secret(const std::string& file,
       return invalid_argument("--" + flag + ": " + secret.status().message() +
                               "; the file must exist and be readable by the operator");
     }
-    if (secret->empty()) return invalid_argument("--" + flag + ": the file '" + file + "' is empty");
+    if (secret->empty())
+      return invalid_argument("--" + flag + ": the file '" + file + "' is empty");
     return std::optional<gateway::Password>(std::move(*secret));
   }
   auto from_env = gateway::password_from_env(env_var);
@@ -65,14 +66,17 @@ Daemon::Daemon(OperatorSettings settings, Logger& log, const Clock& clock)
       metrics_(metrics::BuildInfo{SCALEIO_VERSION, SCALEIO_COMMIT}),
       gateway_requests_(metrics_) {}
 
-Daemon::~Daemon() { stop(); }
+Daemon::~Daemon() {
+  stop();
+}
 
 Status Daemon::start() {
   if (started_.exchange(true)) return failed_precondition("the daemon was already started");
-  log_.info("operator", "starting", {{"version", SCALEIO_VERSION},
-                                     {"data_dir", settings_.data_dir},
-                                     {"gateway", settings_.gateway},
-                                     {"listen", settings_.listen}});
+  log_.info("operator", "starting",
+            {{"version", SCALEIO_VERSION},
+             {"data_dir", settings_.data_dir},
+             {"gateway", settings_.gateway},
+             {"listen", settings_.listen}});
   for (auto step : {&Daemon::read_secrets, &Daemon::open_event_log, &Daemon::start_gateway,
                     &Daemon::start_mesos, &Daemon::start_reconcilers, &Daemon::start_http}) {
     if (Status s = (this->*step)(); !s.ok()) {
@@ -111,8 +115,9 @@ Status Daemon::read_secrets() {
                             "'; give the path of the scaleio-node program");
   }
   if (node_binary_.empty()) {
-    log_.warn("api", "scaleio-node not found beside this program: agents cannot fetch it until "
-                     "--node-binary is given");
+    log_.warn("api",
+              "scaleio-node not found beside this program: agents cannot fetch it until "
+              "--node-binary is given");
   }
   return {};
 }
@@ -222,8 +227,8 @@ Status Daemon::start_reconcilers() {
   auto random = [rng = std::mt19937_64(seed())]() mutable {
     return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
   };
-  runtime_ = std::make_unique<reconcilers::ThreadedRuntime>(*store_, clock_, random, options,
-                                                            loops, this);
+  runtime_ =
+      std::make_unique<reconcilers::ThreadedRuntime>(*store_, clock_, random, options, loops, this);
   runtime_->start();
   runtime_ptr_ = runtime_.get();
   return {};
@@ -260,11 +265,19 @@ void Daemon::stop() {
   log_.flush();
 }
 
-std::string Daemon::api_address() const { return server_ ? server_->address() : std::string(); }
+std::string Daemon::api_address() const {
+  return server_ ? server_->address() : std::string();
+}
 
 Daemon::Readiness Daemon::readiness() const {
   Readiness r;
-  if (!rocks_) r.failing.emplace_back("eventlog", "the event log is not open");
+  if (!rocks_) {
+    r.failing.emplace_back("eventlog", "the event log is not open");
+  } else if (Status writable = rocks_->write_health(); !writable.ok()) {
+    // A full or read-only data disk: nothing can be recorded, so nothing is done.
+    r.failing.emplace_back("eventlog",
+                           "cannot append, so the reconcilers cannot act: " + writable.message());
+  }
   if (!mesos_events_ || !mesos_events_->is_subscribed()) {
     std::string why = "not subscribed to the Mesos master";
     if (mesos_events_ && !mesos_events_->last_problem().empty()) {
@@ -277,12 +290,11 @@ Daemon::Readiness Daemon::readiness() const {
   } else {
     const auto state = observer_->state();
     if (!state.reachable) {
-      r.failing.emplace_back("gateway", state.ever_reached
-                                            ? "gateway unreachable: " + state.last_error
-                                            : "gateway not reached yet" +
-                                                  (state.last_error.empty()
-                                                       ? std::string()
-                                                       : ": " + state.last_error));
+      r.failing.emplace_back(
+          "gateway", state.ever_reached ? "gateway unreachable: " + state.last_error
+                                        : "gateway not reached yet" +
+                                              (state.last_error.empty() ? std::string()
+                                                                        : ": " + state.last_error));
     }
   }
   r.ready = r.failing.empty();

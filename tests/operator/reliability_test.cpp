@@ -327,6 +327,12 @@ TEST_CASE("a full data disk refuses commands clearly, keeps serving reads, and r
   CHECK_THAT(refused->body, Catch::Contains("RESOURCE_EXHAUSTED") ||
                                 Catch::Contains("space", Catch::CaseSensitive::No));
 
+  // Readiness names the event log and why.
+  const json readiness = f.get_json("/readyz");
+  INFO(readiness.dump());
+  CHECK_FALSE(readiness.value("ready", true));
+  CHECK(readiness["failing"].contains("eventlog"));
+
   // Reads keep working on a full disk.
   auto state = f.get("/v1/state");
   REQUIRE(state);

@@ -96,6 +96,8 @@ TEST_CASE("observer: the first poll records the cluster, 100 quiet polls append 
   for (int i = 0; i < 100; ++i) CHECK(o.poll() == 0);
   CHECK(o.log->last_sequence() == last);
   CHECK(o.f.gw.requests().size() == 200);  // no per-object polling
+  // The same listing each time: compared as a whole, not diffed object by object.
+  CHECK(o.observer->unchanged_polls() == 100);
 }
 
 TEST_CASE("observer: each real change appends exactly one event") {
@@ -107,12 +109,15 @@ TEST_CASE("observer: each real change appends exactly one event") {
   auto one_change = [&](const char* what, const char* type, auto change) {
     INFO(what);
     const uint64_t before = o.log->last_sequence();
+    const uint64_t unchanged = o.observer->unchanged_polls();
     change();
     CHECK(o.poll() == 1);
+    CHECK(o.observer->unchanged_polls() == unchanged);  // a change is never taken as none
     auto events = o.events_after(before);
     REQUIRE(events.size() == 1);
     CHECK(events[0].event_type() == type);
     CHECK(o.poll() == 0);
+    CHECK(o.observer->unchanged_polls() == unchanged + 1);
     return events[0];
   };
   one_change("new domain", "ProtectionDomainObserved",
