@@ -20,15 +20,9 @@ namespace {
 
 constexpr char kFrameworkStream[] = "mesos/framework";
 
-std::string agent_stream(const std::string& hostname) {
-  return "node/" + hostname;
-}
 std::string task_stream(const std::string& task_id) {
   return "task/" + task_id;
 }
-
-
-
 
 }  // namespace
 
@@ -43,6 +37,9 @@ Status SchedulerClient::load_state() {
   AgentsProjection agents;
   auto loaded = load_projection(store_, agents);
   if (!loaded.ok()) return loaded.status();
+  // Agents away when the daemon stopped keep their timer (--agent-gone-after).
+  AgentAbsences absences;
+  if (Status s = absences.load(store_, agents); !s.ok()) return s;
 
   std::lock_guard lock(mu_);
   if (!registered.empty()) {
@@ -57,6 +54,7 @@ Status SchedulerClient::load_state() {
       last_status_[e.task_status_observed().task_id()] = e.task_status_observed();
   }
   agents_ = std::move(agents);
+  absences_ = std::move(absences);
   return Status();
 }
 
@@ -118,58 +116,62 @@ bool SchedulerClient::record_status(const TaskStatus& status) {
   return true;
 }
 
-void SchedulerClient::observe_agent(const std::string& hostname, const std::string& agent_id,
+bool SchedulerClient::observe_agent(const std::string& hostname, const std::string& agent_id,
                                     std::optional<std::string> ip,
                                     const std::vector<events::Attribute>& attributes, bool active) {
-  Envelope e;
+  std::optional<events::AgentObserved> change;
   {
     std::lock_guard lock(mu_);
-    auto known = agents_.agents().find(hostname);
-    if (known != agents_.agents().end()) {
-      const auto& k = known->second;
-      // Offers carry no IP: keep the one GET_AGENTS reported for this host.
-      if (!ip) ip = k.ip();
-      if (k.agent_id() == agent_id && k.ip() == *ip && k.active() == active &&
-          same_attributes(k.attributes(), attributes)) {
-        return;
-      }
-    }
-    auto* a = e.mutable_agent_observed();
-    a->set_hostname(hostname);
-    a->set_agent_id(agent_id);
-    a->set_ip(ip.value_or(""));
-    a->set_active(active);
-    for (const auto& attribute : attributes) *a->add_attributes() = attribute;
+    change = agent_change(agents_, hostname, agent_id, std::move(ip), attributes, active);
   }
+  if (!change) return false;
+  Envelope e;
+  *e.mutable_agent_observed() = std::move(*change);
+  return record_agent(std::move(e));
+}
+
+bool SchedulerClient::record_agent(Envelope e) {
+  const std::string& hostname =
+      e.has_agent_observed() ? e.agent_observed().hostname() : e.agent_removed().hostname();
   e.set_source(events::SOURCE_OBSERVER);
   e.set_timestamp_unix_ms(options_.clock->now_unix_ms());
   auto appended = store_.append(agent_stream(hostname), ExpectedVersion::any(), {e});
   if (!appended.ok()) {
     log("cannot record agent " + hostname + ": " + appended.status().to_string());
-    return;  // seen again at the next offer or poll
+    return false;  // seen again at the next offer or poll
   }
   e.set_sequence(appended->last_sequence);
   std::lock_guard lock(mu_);
   agents_.apply(e);
+  absences_.apply(e);
+  return true;
 }
 
-void SchedulerClient::remove_agent(const std::string& hostname, const std::string& agent_id,
-                                   const std::string& reason) {
-  Envelope e;
-  e.set_source(events::SOURCE_OBSERVER);
-  e.set_timestamp_unix_ms(options_.clock->now_unix_ms());
-  auto* removed = e.mutable_agent_removed();
-  removed->set_hostname(hostname);
-  removed->set_agent_id(agent_id);
-  removed->set_reason(reason);
-  auto appended = store_.append(agent_stream(hostname), ExpectedVersion::any(), {e});
-  if (!appended.ok()) {
-    log("cannot record the removal of agent " + hostname + ": " + appended.status().to_string());
-    return;
+void SchedulerClient::agent_failed(const std::string& agent_id) {
+  std::optional<events::AgentObserved> away;
+  {
+    std::lock_guard lock(mu_);
+    away = failed_agent(agents_, agent_id);
   }
-  e.set_sequence(appended->last_sequence);
-  std::lock_guard lock(mu_);
-  agents_.apply(e);
+  if (!away) return;
+  log("agent " + away->hostname() + " (" + agent_id +
+      ") lost by the master: recorded away, kept in the plan");
+  Envelope e;
+  *e.mutable_agent_observed() = std::move(*away);
+  (void)record_agent(std::move(e));
+}
+
+void SchedulerClient::agent_gone_if_marked(const TaskStatus& status) {
+  std::optional<events::AgentRemoved> removed;
+  {
+    std::lock_guard lock(mu_);
+    removed = gone_agent(agents_, status);
+  }
+  if (!removed) return;
+  log("agent " + removed->hostname() + " leaves the plan: " + removed->reason());
+  Envelope e;
+  *e.mutable_agent_removed() = std::move(*removed);
+  (void)record_agent(std::move(e));
 }
 
 net::awaitable<void> SchedulerClient::agents_poll_loop(uint64_t generation) {
@@ -213,16 +215,27 @@ net::awaitable<void> SchedulerClient::poll_agents_once() {
     listed.insert(agent.hostname);
     observe_agent(agent.hostname, agent.agent_id, agent.ip, agent.attributes, agent.active);
   }
-  std::vector<std::pair<std::string, std::string>> gone;
+  UnlistedAgents unlisted;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [hostname, agent] : agents_.agents()) {
-      if (!listed.count(hostname)) gone.emplace_back(hostname, agent.agent_id());
-    }
+    unlisted = unlisted_agents(agents_, absences_, listed, options_.clock->now_unix_ms(),
+                               options_.agent_gone_after);
   }
-  for (const auto& [hostname, agent_id] : gone) {
-    remove_agent(hostname, agent_id, "not listed by the master's GET_AGENTS");
+  for (auto& away : unlisted.away) {
+    log("agent " + away.hostname() + " is not listed by the master: recorded away, kept in the " +
+        "plan for up to --agent-gone-after");
+    Envelope e;
+    *e.mutable_agent_observed() = std::move(away);
+    (void)record_agent(std::move(e));
   }
+  for (auto& gone : unlisted.gone) {
+    log("agent " + gone.hostname() + " leaves the plan: " + gone.reason());
+    Envelope e;
+    *e.mutable_agent_removed() = std::move(gone);
+    (void)record_agent(std::move(e));
+  }
+  std::lock_guard lock(mu_);
+  ++counters_.agents_polls;
 }
 
 }  // namespace scaleio::mesos

@@ -40,6 +40,7 @@
 #include "adapters/mesos/http_connection.h"
 #include "adapters/mesos/json_codec.h"
 #include "adapters/mesos/master_address.h"
+#include "adapters/mesos/observation_records.h"
 #include "core/agents_projection.h"
 #include "core/event_store.h"
 #include "core/mesos_tasks_projection.h"
@@ -68,6 +69,9 @@ struct SchedulerOptions {
   BackoffPolicy reconcile{std::chrono::seconds(2), std::chrono::seconds(60)};
   std::chrono::milliseconds implicit_reconcile_interval = std::chrono::minutes(15);
   std::chrono::milliseconds agents_poll_interval = std::chrono::seconds(60);
+  // An agent the master stops listing (partitioned, restarting, or gone) is recorded away and
+  // stays in the plan this long before it is removed (observation_records.h).
+  std::chrono::milliseconds agent_gone_after = kDefaultAgentGoneAfter;
   // Connecting, each call, and the wait for SUBSCRIBED.
   std::chrono::milliseconds request_timeout = std::chrono::seconds(10);
   // The stream is declared dead after this many heartbeat intervals without a byte.
@@ -96,6 +100,7 @@ struct SchedulerCounters {
   uint64_t reconcile_calls = 0;
   uint64_t offers_declined = 0;
   uint64_t calls_failed = 0;
+  uint64_t agents_polls = 0;  // GET_AGENTS answers handled
 };
 
 class SchedulerClient final : public MesosDriver {
@@ -169,11 +174,16 @@ class SchedulerClient final : public MesosDriver {
   // Appends TaskStatusObserved unless this exact update is already in the log. false = the
   // append failed (the update must not be acknowledged).
   bool record_status(const TaskStatus& status);
-  void observe_agent(const std::string& hostname, const std::string& agent_id,
+  // true when an AgentObserved was appended.
+  bool observe_agent(const std::string& hostname, const std::string& agent_id,
                      std::optional<std::string> ip,
                      const std::vector<events::Attribute>& attributes, bool active);
-  void remove_agent(const std::string& hostname, const std::string& agent_id,
-                    const std::string& reason);
+  // Appends an AgentObserved or AgentRemoved to the host's stream; false when the append failed.
+  bool record_agent(Envelope event);
+  // FAILURE naming only an agent: the master lost it.
+  void agent_failed(const std::string& agent_id);
+  // TASK_GONE_BY_OPERATOR: the task's agent was marked gone for good.
+  void agent_gone_if_marked(const TaskStatus& status);
   boost::asio::awaitable<void> agents_poll_loop(uint64_t generation);
   boost::asio::awaitable<void> poll_agents_once();
 
@@ -223,6 +233,7 @@ class SchedulerClient final : public MesosDriver {
   std::map<std::string, events::TaskStatusObserved> last_status_;
   std::map<std::string, std::string> pending_reconcile_;  // task id → agent id
   AgentsProjection agents_;
+  AgentAbsences absences_;
   Status permanent_error_;
   SchedulerCounters counters_;
   std::function<double()> random_;

@@ -249,6 +249,9 @@ bool SchedulerClient::handle_event(const Event& event, uint64_t generation,
     case Event::Type::kFailure:
       log("failure reported for agent " + event.agent_id +
           (event.executor_id.empty() ? "" : " executor " + event.executor_id));
+      // Only an agent named: the master lost it (unreachable, or removed). Away until GET_AGENTS
+      // lists it again or --agent-gone-after passes.
+      if (event.executor_id.empty()) agent_failed(event.agent_id);
       return true;
     case Event::Type::kError: {
       outcome.reason = "the master refused the subscription: " + event.message;
@@ -337,9 +340,20 @@ bool SchedulerClient::on_subscribed(const Event& event, uint64_t generation,
 
 void SchedulerClient::on_offers(std::vector<Offer> offers, uint64_t generation) {
   std::vector<std::string> ids;
+  bool without_ip = false;
   for (const auto& offer : offers) {
-    observe_agent(offer.hostname, offer.agent_id, std::nullopt, offer.attributes, true);
+    if (observe_agent(offer.hostname, offer.agent_id, std::nullopt, offer.attributes, true)) {
+      std::lock_guard lock(mu_);
+      auto agent = agents_.agents().find(offer.hostname);
+      without_ip = without_ip || (agent != agents_.agents().end() && agent->second.ip().empty());
+    }
     ids.push_back(offer.id);
+  }
+  if (without_ip) {
+    // Offers carry no IP: an agent the log did not know (or forgot after --agent-gone-after)
+    // gets its address from GET_AGENTS now rather than at the next periodic poll.
+    ++running_coroutines_;
+    net::co_spawn(io_, poll_agents_once(), [this](std::exception_ptr) { --running_coroutines_; });
   }
   {
     std::lock_guard lock(mu_);
@@ -373,6 +387,7 @@ void SchedulerClient::on_update(const TaskStatus& status, uint64_t generation) {
   // Durable first: a crash between the append and the acknowledgement only means the agent
   // resends, and the duplicate is recognised by its uuid.
   if (!record_status(status)) return;
+  agent_gone_if_marked(status);
   bool answered_all = false;
   {
     std::lock_guard lock(mu_);

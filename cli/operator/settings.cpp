@@ -145,6 +145,18 @@ std::vector<SettingSpec> specs() {
       {"failover-timeout", Kind::kDuration,
        "how long Mesos keeps the framework's tasks while the operator is away (default 7d)",
        [](S& s, const std::string& v) { return set_duration(s.failover_timeout, v); }},
+      {"agent-gone-after", Kind::kDuration,
+       "how long an agent the master no longer lists (partitioned, restarting) stays in the plan "
+       "before its host is removed from it (default 15m)",
+       [](S& s, const std::string& v) {
+         if (Status st = set_duration(s.agent_gone_after, v); !st.ok()) return st;
+         // Shorter than a master's agent ping timeout (75 s by default) or an agent restart,
+         // a routine hiccup would replace node tasks and, with --allow-removals, remove SDSs.
+         if (s.agent_gone_after < std::chrono::seconds(60)) {
+           return invalid_argument("'" + v + "' is shorter than 1m");
+         }
+         return Status();
+       }},
       {"gateway", Kind::kText, "ScaleIO gateway URL, http(s)://HOST[:PORT]",
        [](S& s, const std::string& v) {
          if (Status st = check_url(v, "the ScaleIO gateway"); !st.ok()) return st;

@@ -26,6 +26,8 @@ struct OperatorSettings {
   std::string principal;
   std::string secret_file;
   std::chrono::seconds failover_timeout{7 * 24 * 3600};
+  // An agent the master stops listing (partitioned, restarting) stays in the plan this long.
+  std::chrono::seconds agent_gone_after{15 * 60};
   // ScaleIO gateway
   std::string gateway;
   std::string gateway_user = "admin";

@@ -10,9 +10,6 @@ namespace {
 
 constexpr char kFrameworkStream[] = "mesos/framework";
 
-
-
-
 }  // namespace
 
 // The SUBSCRIBE response as the driver's end of the connection sees it: bytes collected until the
@@ -67,14 +64,18 @@ InProcessMesosDriver::~InProcessMesosDriver() {
 
 Status InProcessMesosDriver::load() {
   std::vector<Envelope> registered;
-  if (Status s = mesos::read_all_of_type(store_, "FrameworkRegistered", registered); !s.ok()) return s;
+  if (Status s = mesos::read_all_of_type(store_, "FrameworkRegistered", registered); !s.ok())
+    return s;
   std::vector<Envelope> task_events;
-  if (Status s = mesos::read_all_of_type(store_, "TaskLaunchRequested", task_events); !s.ok()) return s;
-  if (Status s = mesos::read_all_of_type(store_, "TaskStatusObserved", task_events); !s.ok()) return s;
+  if (Status s = mesos::read_all_of_type(store_, "TaskLaunchRequested", task_events); !s.ok())
+    return s;
+  if (Status s = mesos::read_all_of_type(store_, "TaskStatusObserved", task_events); !s.ok())
+    return s;
   std::sort(task_events.begin(), task_events.end(),
             [](const Envelope& a, const Envelope& b) { return a.sequence() < b.sequence(); });
   auto loaded = load_projection(store_, agents_);
   if (!loaded.ok()) return loaded.status();
+  if (Status s = absences_.load(store_, agents_); !s.ok()) return s;
   if (!registered.empty()) {
     framework_id_ = registered.back().framework_registered().framework_id();
     framework_id_durable_ = true;
@@ -239,8 +240,16 @@ void InProcessMesosDriver::handle(const mesos::Event& event) {
     case Type::kError:
       // "Framework failed over" or a refusal: the stream ends after it.
       return;
-    case Type::kHeartbeat:
     case Type::kFailure:
+      if (event.executor_id.empty()) {
+        if (auto away = mesos::failed_agent(agents_, event.agent_id)) {
+          Envelope e;
+          *e.mutable_agent_observed() = std::move(*away);
+          record_agent(std::move(e));
+        }
+      }
+      return;
+    case Type::kHeartbeat:
     case Type::kOther:
       return;
   }
@@ -283,10 +292,15 @@ void InProcessMesosDriver::start_reconciliation() {
 
 void InProcessMesosDriver::on_offers(const std::vector<mesos::Offer>& offers) {
   for (const auto& offer : offers) {
-    observe_agent(offer.hostname, offer.agent_id, std::nullopt, offer.attributes, true);
+    if (observe_agent(offer.hostname, offer.agent_id, std::nullopt, offer.attributes, true) &&
+        agents_.agents().at(offer.hostname).ip().empty()) {
+      agents_poll_at_ = clock_.now();  // as the adapter: the address from GET_AGENTS now
+    }
     held_[offer.id] = Held{offer, clock_.now() + options_.offer_hold};
   }
   offers_.add(offers);
+  // As the daemon's listener: offers wake the reconcilers that wait for them.
+  if (options_.offers_arrived && offers_.demand()) options_.offers_arrived();
 }
 
 void InProcessMesosDriver::decline_expired() {
@@ -319,6 +333,11 @@ void InProcessMesosDriver::on_update(const mesos::TaskStatus& status) {
     crash_.io("mesos status update (before it was recorded)");
     if (!record_status(status)) return;
     crash_.io("mesos status update (recorded, not acknowledged)");
+    if (auto removed = mesos::gone_agent(agents_, status)) {
+      Envelope e;
+      *e.mutable_agent_removed() = std::move(*removed);
+      record_agent(std::move(e));
+    }
     if (pending_reconcile_.erase(status.task_id) > 0 && pending_reconcile_.empty() &&
         !reconciled_) {
       reconciled_ = true;
@@ -375,49 +394,42 @@ void InProcessMesosDriver::poll_agents() {
     listed.insert(agent.hostname);
     observe_agent(agent.hostname, agent.agent_id, agent.ip, agent.attributes, agent.active);
   }
-  std::vector<std::pair<std::string, std::string>> gone;
-  for (const auto& [hostname, agent] : agents_.agents()) {
-    if (!listed.count(hostname)) gone.emplace_back(hostname, agent.agent_id());
+  auto unlisted = mesos::unlisted_agents(agents_, absences_, listed, clock_.now_unix_ms(),
+                                         options_.agent_gone_after);
+  for (auto& away : unlisted.away) {
+    Envelope e;
+    *e.mutable_agent_observed() = std::move(away);
+    record_agent(std::move(e));
   }
-  for (const auto& [hostname, agent_id] : gone) remove_agent(hostname, agent_id);
+  for (auto& gone : unlisted.gone) {
+    Envelope e;
+    *e.mutable_agent_removed() = std::move(gone);
+    record_agent(std::move(e));
+  }
 }
 
-void InProcessMesosDriver::observe_agent(const std::string& hostname, const std::string& agent_id,
+bool InProcessMesosDriver::observe_agent(const std::string& hostname, const std::string& agent_id,
                                          std::optional<std::string> ip,
                                          const std::vector<events::Attribute>& attributes,
                                          bool active) {
-  auto known = agents_.agents().find(hostname);
-  if (known != agents_.agents().end()) {
-    const auto& k = known->second;
-    if (!ip) ip = k.ip();
-    if (k.agent_id() == agent_id && k.ip() == *ip && k.active() == active &&
-        mesos::same_attributes(k.attributes(), attributes)) {
-      return;
-    }
-  }
+  auto change = mesos::agent_change(agents_, hostname, agent_id, std::move(ip), attributes, active);
+  if (!change) return false;
   Envelope e;
-  auto* a = e.mutable_agent_observed();
-  a->set_hostname(hostname);
-  a->set_agent_id(agent_id);
-  a->set_ip(ip.value_or(""));
-  a->set_active(active);
-  for (const auto& attribute : attributes) *a->add_attributes() = attribute;
-  auto appended = append("node/" + hostname, e);
-  if (!appended.ok()) return;
-  e.set_sequence(appended->last_sequence);
-  agents_.apply(e);
+  *e.mutable_agent_observed() = std::move(*change);
+  return record_agent(std::move(e));
 }
 
-void InProcessMesosDriver::remove_agent(const std::string& hostname, const std::string& agent_id) {
-  Envelope e;
-  auto* removed = e.mutable_agent_removed();
-  removed->set_hostname(hostname);
-  removed->set_agent_id(agent_id);
-  removed->set_reason("not listed by the master's GET_AGENTS");
-  auto appended = append("node/" + hostname, e);
-  if (!appended.ok()) return;
+bool InProcessMesosDriver::record_agent(Envelope e) {
+  const std::string hostname =
+      e.has_agent_observed() ? e.agent_observed().hostname() : e.agent_removed().hostname();
+  e.set_source(events::SOURCE_OBSERVER);
+  e.set_timestamp_unix_ms(clock_.now_unix_ms());  // as append() stamps it: the away timer's start
+  auto appended = append(mesos::agent_stream(hostname), e);
+  if (!appended.ok()) return false;
   e.set_sequence(appended->last_sequence);
   agents_.apply(e);
+  absences_.apply(e);
+  return true;
 }
 
 // --- MesosDriver --------------------------------------------------------------------------------

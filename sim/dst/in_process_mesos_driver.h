@@ -8,11 +8,14 @@
 //     (same uuid) or a reconciliation answer that says nothing new is not appended again;
 //   - offers go to the OfferPool and are declined when still unused after the hold;
 //   - agents are appended (AgentObserved / AgentRemoved) only when they change, from offers and
-//     from a periodic GET_AGENTS.
+//     from a periodic GET_AGENTS; an unlisted agent is away (inactive, kept in the plan) and is
+//     removed only after agent_gone_after (the shared rule of observation_records.h);
+//   - offers wake the reconcilers that wait for them (offers_arrived), as in the daemon.
 // Everything happens in step(), called by the simulation on its clock; the seed decides the
 // faults (lost and duplicated updates, reconnect delays).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "adapters/mesos/json_codec.h"
+#include "adapters/mesos/observation_records.h"
 #include "adapters/mesos/recordio.h"
 #include "core/agents_projection.h"
 #include "core/event_store.h"
@@ -38,6 +42,11 @@ struct DriverOptions {
   double decline_refuse_seconds = 30;
   Clock::Duration offer_hold = std::chrono::seconds(10);
   Clock::Duration agents_poll_interval = std::chrono::seconds(60);
+  // As the adapter's SchedulerOptions::agent_gone_after (--agent-gone-after).
+  std::chrono::milliseconds agent_gone_after = mesos::kDefaultAgentGoneAfter;
+  // Called after offers arrived while a reconciler wants them, as the daemon's Mesos listener
+  // calls ThreadedRuntime::wake (the simulation wakes its Runtime's loops).
+  std::function<void()> offers_arrived;
   Clock::Duration implicit_reconcile_interval = std::chrono::minutes(15);
   Clock::Duration reconcile_retry = std::chrono::seconds(5);
   Clock::Duration reconnect_min = std::chrono::milliseconds(500);
@@ -124,10 +133,12 @@ class InProcessMesosDriver final : public mesos::MesosDriver {
   bool record_status(const mesos::TaskStatus& status);
   void start_reconciliation();
   void poll_agents();
-  void observe_agent(const std::string& hostname, const std::string& agent_id,
+  // true when an AgentObserved was appended.
+  bool observe_agent(const std::string& hostname, const std::string& agent_id,
                      std::optional<std::string> ip,
                      const std::vector<events::Attribute>& attributes, bool active);
-  void remove_agent(const std::string& hostname, const std::string& agent_id);
+  // Appends an AgentObserved or AgentRemoved to the host's stream (false: the append failed).
+  bool record_agent(Envelope event);
   void decline_expired();
   Result<AppendResult> append(const std::string& stream, Envelope event);
   bool draw(double probability);
@@ -159,6 +170,7 @@ class InProcessMesosDriver final : public mesos::MesosDriver {
   MesosTasksProjection tasks_;
   std::map<std::string, events::TaskStatusObserved> last_status_;
   AgentsProjection agents_;
+  mesos::AgentAbsences absences_;
 
   std::map<std::string, Held> held_;                      // by offer id
   std::map<std::string, std::string> pending_reconcile_;  // task id -> agent id

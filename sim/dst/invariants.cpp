@@ -183,6 +183,41 @@ std::optional<Violation> AcknowledgedInLogInvariant::check(
   return std::nullopt;
 }
 
+// --- agents kept
+// -------------------------------------------------------------------------------
+
+void AgentKeptInvariant::watch(const sim::AgentWorld& mesos, Clock::TimePoint now) {
+  for (const auto& [hostname, agent] : mesos.agents) {
+    if (agent.state == sim::AgentState::kUp) {
+      away_since_.erase(hostname);
+    } else {
+      away_since_.emplace(hostname, now);  // keeps the start of an absence already noted
+    }
+  }
+}
+
+void AgentKeptInvariant::observe(const Envelope& event) {
+  if (found_ || !event.has_agent_removed()) return;
+  const std::string& host = event.agent_removed().hostname();
+  auto away = away_since_.find(host);
+  if (away == away_since_.end()) {
+    found_ = Violation{"agent_kept", "host " + host + " left the plan (" +
+                                         event.agent_removed().reason() +
+                                         ") while its agent is registered with the master"};
+    return;
+  }
+  const auto since_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(away->second.time_since_epoch())
+          .count();
+  const int64_t away_ms = event.timestamp_unix_ms() - since_ms;
+  if (away_ms < gone_after_.count()) {
+    found_ = Violation{"agent_kept", "host " + host + " left the plan after its agent was away " +
+                                         std::to_string(away_ms / 1000) + " s, less than " +
+                                         std::to_string(gone_after_.count() / 1000) + " s (" +
+                                         event.agent_removed().reason() + ")"};
+  }
+}
+
 // --- foreign volumes
 // ------------------------------------------------------------------------------
 

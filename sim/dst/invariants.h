@@ -4,6 +4,7 @@
 // They are separate small classes so that tests can plant each violation and see it caught.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -73,6 +74,26 @@ class AcknowledgedInLogInvariant {
  private:
   std::set<std::string> logged_uuids_;
   size_t checked_ = 0;  // acknowledgements already found in the log
+};
+
+// A host leaves the plan only when its agent has really gone (issue 10): AgentRemoved is appended
+// only for an agent the master has not had (stopped or cut off) for at least --agent-gone-after,
+// so a partition or restart shorter than that never changes the plan. (Attribute changes still
+// do, through AgentObserved.)
+class AgentKeptInvariant {
+ public:
+  explicit AgentKeptInvariant(std::chrono::milliseconds gone_after = mesos::kDefaultAgentGoneAfter)
+      : gone_after_(gone_after) {}
+  // After every change of the agents (a fault or its undoing): since when each one is away.
+  void watch(const sim::AgentWorld& mesos, Clock::TimePoint now);
+  // Every event of the log, in order, as it is appended (no fault in between).
+  void observe(const Envelope& event);
+  std::optional<Violation> check() const { return found_; }
+
+ private:
+  std::chrono::milliseconds gone_after_;
+  std::map<std::string, Clock::TimePoint> away_since_;  // by hostname
+  std::optional<Violation> found_;
 };
 
 // No volume this operator did not create is touched: volumes planted straight into the world (as

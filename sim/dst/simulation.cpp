@@ -243,6 +243,14 @@ void Run::start_operator() {
   proc.offers = std::make_unique<reconcilers::OfferPool>(p_.world->clock(), kOfferMaxAge);
   DriverOptions driver_options;
   driver_options.offer_hold = kOfferHold;
+  // As the daemon's Mesos listener: offers wake the loops that wait for them (the runtime is made
+  // below; offers arrive only in later steps).
+  driver_options.offers_arrived = [&proc] {
+    if (proc.runtime) {
+      proc.runtime->wake("nodes");
+      proc.runtime->wake("mdm_quorum");
+    }
+  };
   proc.driver = std::make_unique<InProcessMesosDriver>(
       *p_.master, *p_.log, p_.world->clock(), *proc.offers,
       stream_seed(options_.seed, kDriver) + runtime_streams_, driver_options, p_.update_faults,
@@ -335,6 +343,7 @@ void Run::follow_log() {
       if (options_.trace) trace_event(e);
       if (proc.runtime) proc.runtime->notify(e);
       p_.acknowledged_in_log.observe(e);
+      p_.agent_kept.observe(e);
       p_.followed_sequence = e.sequence();
     }
   }
@@ -526,6 +535,7 @@ void Run::stop_faults() {
     if (item.second) undo(item.first);
   }
   agenda_.clear();
+  p_.agent_kept.watch(p_.master->world(), p_.world->clock().now());
   p_.crash.disarm();
   p_.update_faults = UpdateFaults{};
   p_.transport_faults.error_500 = 0;
@@ -577,6 +587,7 @@ void Run::check_step() {
   if (auto v = CreatedOnceInvariant::check_node_tasks(p_.master->world())) violate(*v);
   if (auto v = p_.foreign_volumes.check(p_.world->world())) violate(*v);
   if (auto v = p_.acknowledged_in_log.check(p_.acknowledged)) violate(*v);
+  if (auto v = p_.agent_kept.check()) violate(*v);
   if (p_.process.live) {
     if (options_.projection_check_every > 0 &&
         result_.steps % static_cast<uint64_t>(options_.projection_check_every) == 0) {
@@ -807,6 +818,7 @@ SimulationResult Run::run() {
       } else {
         apply_fault(fault);
       }
+      p_.agent_kept.watch(p_.master->world(), clock.now());
     }
     if (!p_.process.runtime && result_.violations.empty()) {
       restart_operator("it was down");

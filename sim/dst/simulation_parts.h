@@ -110,6 +110,7 @@ struct Simulation::Parts {
   CreatedOnceInvariant created_once;
   NoRemovalInvariant no_removal;
   AcknowledgedInLogInvariant acknowledged_in_log;
+  AgentKeptInvariant agent_kept;
   ForeignVolumeInvariant foreign_volumes;
   uint64_t followed_sequence = 0;  // events fed to the runtime and the invariants
 

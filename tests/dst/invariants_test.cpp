@@ -196,6 +196,52 @@ TEST_CASE("acknowledged: an acknowledged update missing from the log is caught",
   CHECK_THAT(v->detail, Catch::Contains("TASK_FAILED update of task t2"));
 }
 
+TEST_CASE("agent kept: a host removed from the plan before --agent-gone-after is caught",
+          "[dst][invariants]") {
+  using std::chrono::minutes;
+  const Clock::TimePoint t0{std::chrono::seconds(1'700'000'000)};
+  auto removal_at = [](const std::string& host, Clock::TimePoint at) {
+    Envelope e;
+    e.set_timestamp_unix_ms(
+        std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count());
+    e.mutable_agent_removed()->set_hostname(host);
+    e.mutable_agent_removed()->set_reason("not listed");
+    return e;
+  };
+  sim::AgentWorld mesos;
+  mesos.agents["node-01"].spec.hostname = "node-01";
+  mesos.agents["node-02"].spec.hostname = "node-02";
+  AgentKeptInvariant kept(minutes(15));
+  kept.watch(mesos, t0);
+  mesos.agents["node-01"].state = sim::AgentState::kPartitioned;
+  kept.watch(mesos, t0 + minutes(1));
+  kept.watch(mesos, t0 + minutes(2));  // still away: counted from the first minute
+
+  SECTION("away long enough: quiet") {
+    kept.observe(removal_at("node-01", t0 + minutes(16)));
+    CHECK_FALSE(kept.check());
+  }
+  SECTION("a partition shorter than the grace") {
+    kept.observe(removal_at("node-01", t0 + minutes(15)));
+    auto v = kept.check();
+    REQUIRE(v);
+    CHECK(v->invariant == "agent_kept");
+    CHECK_THAT(v->detail, Catch::Contains("node-01") && Catch::Contains("840 s"));
+  }
+  SECTION("an agent that is registered") {
+    kept.observe(removal_at("node-02", t0 + minutes(30)));
+    auto v = kept.check();
+    REQUIRE(v);
+    CHECK_THAT(v->detail, Catch::Contains("registered with the master"));
+  }
+  SECTION("back, then removed") {
+    mesos.agents["node-01"].state = sim::AgentState::kUp;
+    kept.watch(mesos, t0 + minutes(5));
+    kept.observe(removal_at("node-01", t0 + minutes(30)));
+    CHECK(kept.check());
+  }
+}
+
 TEST_CASE("foreign volume: a resize, a new mapping or a removal of it is caught",
           "[dst][invariants]") {
   SmallWorld w;

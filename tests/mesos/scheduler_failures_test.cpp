@@ -286,22 +286,6 @@ TEST_CASE("an agent restarted with new attributes: new agent id, same hostname, 
   client.stop();
 }
 
-TEST_CASE("an agent gone from GET_AGENTS is recorded as AgentRemoved",
-          "[client][integration][agents]") {
-  SimMaster sim;
-  testing::TempDir dir;
-  auto log = open_log(dir);
-  RecordingListener listener;
-  SchedulerClient client(*log, listener, fast_options({sim.leader()}));
-  REQUIRE(client.start().ok());
-  REQUIRE(eventually([&] { return events_of_type(*log, "AgentObserved").size() >= 3; }));
-  const std::string host = sim.world()["agents"][0]["hostname"].get<std::string>();
-  REQUIRE(sim.on_io([&] { return sim.master().stop_agent(host); }).ok());
-  REQUIRE(eventually([&] { return events_of_type(*log, "AgentRemoved").size() == 1; }));
-  CHECK(events_of_type(*log, "AgentRemoved")[0].agent_removed().hostname() == host);
-  client.stop();
-}
-
 TEST_CASE(
     "secrets: unreadable or empty secret files are refused at start, the secret never "
     "appears in messages",
