@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -29,6 +30,7 @@ SimProcess start_sim(const std::vector<std::string>& args) {
   sim.mesos = addresses.at("mesos").get<std::string>();
   sim.gateway = addresses.at("gateway").get<std::string>();
   sim.control = addresses.at("control").get<std::string>();
+  sim.mesos_standby = addresses.value("mesos_standby", std::string());
   return sim;
 }
 
@@ -135,6 +137,50 @@ nlohmann::json OperatorFixture::world() {
   if (!response) return nullptr;
   auto j = nlohmann::json::parse(response->body, nullptr, false);
   return j.is_discarded() ? nlohmann::json(nullptr) : j;
+}
+
+std::optional<sim::test::RawResponse> OperatorFixture::control(const std::string& target,
+                                                               const std::string& body) {
+  return sim::test::http_request(sim_.control, "POST", target, body, {});
+}
+
+std::vector<nlohmann::json> OperatorFixture::all_events() {
+  std::vector<nlohmann::json> out;
+  uint64_t from = 1;
+  for (int page = 0; page < 1000; ++page) {
+    const nlohmann::json j = get_json("/v1/events?limit=10000&from=" + std::to_string(from));
+    if (!j.contains("events") || j["events"].empty()) break;
+    for (const auto& e : j["events"]) out.push_back(e);
+    from = j["next"].get<uint64_t>();
+    if (from > j["lastSequence"].get<uint64_t>()) break;
+  }
+  return out;
+}
+
+std::string OperatorFixture::metrics_text() {
+  auto response = get("/metrics");
+  return response && response->status == 200 ? response->body : std::string();
+}
+
+bool sequences_contiguous(const std::vector<nlohmann::json>& events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i]["sequence"].get<uint64_t>() != i + 1) return false;
+  }
+  return true;
+}
+
+std::optional<double> metric_value(const std::string& text, const std::string& name,
+                                   const std::string& labels) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind(name, 0) != 0) continue;
+    const char next = line.size() > name.size() ? line[name.size()] : ' ';
+    if (next != ' ' && next != '{') continue;
+    if (!labels.empty() && line.find(labels) == std::string::npos) continue;
+    return std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return std::nullopt;
 }
 
 }  // namespace scaleio::testing

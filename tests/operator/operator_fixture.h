@@ -25,9 +25,10 @@ inline constexpr const char* kGatewayPassword = "Scaleio123";
 
 struct SimProcess {
   std::unique_ptr<ChildProcess> process;
-  std::string mesos;    // "127.0.0.1:PORT"
-  std::string gateway;  // "http://127.0.0.1:PORT"
-  std::string control;  // "127.0.0.1:PORT"
+  std::string mesos;          // "127.0.0.1:PORT"
+  std::string gateway;        // "http://127.0.0.1:PORT"
+  std::string control;        // "127.0.0.1:PORT"
+  std::string mesos_standby;  // "127.0.0.1:PORT": answers 307 to the leader until a failover
 };
 
 // Starts scaleio-sim with `args` (agents, seed, time scale...) and reads its addresses.
@@ -68,6 +69,13 @@ class OperatorFixture {
 
   // The simulated world as the control API shows it.
   nlohmann::json world();
+  // POST to the simulator's control API (fault injection); null when it did not answer.
+  std::optional<sim::test::RawResponse> control(const std::string& target,
+                                                const std::string& body = "");
+  // Every event of the log through the API's pages, in order, checking nothing on the way.
+  std::vector<nlohmann::json> all_events();
+  // The /metrics text (empty when the operator did not answer).
+  std::string metrics_text();
 
   std::vector<std::string> base_args() const;
   const std::string& data_dir() const { return data_dir_; }
@@ -84,5 +92,12 @@ class OperatorFixture {
   SimProcess sim_;
   std::optional<OperatorProcess> operator_;
 };
+
+// The sequences of `events` are 1..N with no gap and no repeat.
+bool sequences_contiguous(const std::vector<nlohmann::json>& events);
+
+// The value of an unlabelled sample, or of the first sample whose line contains `labels`.
+std::optional<double> metric_value(const std::string& text, const std::string& name,
+                                   const std::string& labels = "");
 
 }  // namespace scaleio::testing
