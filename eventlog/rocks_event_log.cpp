@@ -375,7 +375,17 @@ Result<AppendResult> RocksEventLog::append(std::string_view stream, ExpectedVers
   mine.stream = stream;
   mine.expected = expected;
   mine.events = &events;
+  return run_in_group(mine);
+}
 
+Status RocksEventLog::resume_writes() {
+  if (read_only_) return failed_precondition("event log at " + path_ + " is open read-only");
+  PendingAppend probe;  // no events: the group's leader reopens the log if writes stopped
+  Result<AppendResult> done = run_in_group(probe);
+  return done.ok() ? Status() : done.status();
+}
+
+Result<AppendResult> RocksEventLog::run_in_group(PendingAppend& mine) {
   std::unique_lock lock(append_mu_);
   if (closed_) return unavailable("event log at " + path_ + " is closed");
   queue_.push_back(&mine);
@@ -429,6 +439,9 @@ void RocksEventLog::commit_group(std::deque<PendingAppend*>& group) {
       return;
     }
   }
+  for (auto* p : group) {
+    if (p->events == nullptr) p->result = AppendResult{};  // resume_writes(): done by now
+  }
   std::shared_lock db_lock(db_mu_);
   if (!db_) {
     for (auto* p : group) p->result = unusable();
@@ -443,6 +456,7 @@ void RocksEventLog::commit_group(std::deque<PendingAppend*>& group) {
   std::string bytes;
 
   for (auto* p : group) {
+    if (p->events == nullptr) continue;
     std::string stream(p->stream);
     uint64_t current = 0;
     if (auto g = group_versions.find(stream); g != group_versions.end()) {
@@ -524,18 +538,17 @@ void RocksEventLog::stop_writing(Status why) {
 
 Status RocksEventLog::write_health() const {
   if (read_only_) return failed_precondition("event log at " + path_ + " is open read-only");
-  Status error;
-  {
-    std::shared_lock lock(db_mu_);
-    if (!writes_stopped_) return Status();
-    error = write_error_;
-  }
-  return probe_writable().ok() ? Status() : error;
+  std::shared_lock lock(db_mu_);
+  return writes_stopped_ ? write_error_ : Status();
 }
 
 Status RocksEventLog::resume_writing() {
   // Cheap and without the exclusive lock: while the disk still refuses writes, reads go on.
-  if (Status probe = probe_writable(); !probe.ok()) return probe;
+  if (Status probe = probe_writable(); !probe.ok()) {
+    std::unique_lock lock(db_mu_);
+    write_error_ = probe;  // the reason may have changed (full, then read-only)
+    return probe;
+  }
   std::unique_lock lock(db_mu_);
   close_db();
   Status s = open_db(OpenMode::kReadWrite);

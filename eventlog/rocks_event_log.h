@@ -86,10 +86,13 @@ class RocksEventLog final : public EventStore {
   // Wakes every waiting subscriber with an error; further appends fail.
   void close();
 
-  // Whether an append would be accepted now: OK while writes go on, and also once the disk takes
-  // writes again after a failure (the next append reopens the log); otherwise why not (a full or
-  // read-only disk, with what to do). For readiness checks.
+  // OK while appends are accepted; after a failed write (a full or read-only disk), why, with what
+  // to do, until an append or resume_writes() reopens the log.
   Status write_health() const;
+  // After a failed write, reopens the log for writing if the disk takes writes again — what the
+  // next append would do, for when nothing needs appending (an idle daemon's readiness check).
+  // OK when writes go on.
+  Status resume_writes();
 
   bool read_only() const { return read_only_; }
   const std::string& path() const { return path_; }
@@ -106,6 +109,8 @@ class RocksEventLog final : public EventStore {
   Status check_format();
   Result<uint64_t> last_sequence_in_db() const;
   Status load_last_sequence();
+  // Queues `mine` and waits until a group leader (this thread or another) has committed it.
+  Result<AppendResult> run_in_group(PendingAppend& mine);
   void commit_group(std::deque<PendingAppend*>& group);
   void stop_writing(Status why);
   Status resume_writing();

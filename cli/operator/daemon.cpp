@@ -192,7 +192,6 @@ Status Daemon::start_mesos() {
   options.framework.webui_url = settings_.advertise_url + "/ui";
   options.secret_file = settings_.secret_file;
   options.offer_hold = kOfferHold;
-  options.agent_gone_after = settings_.agent_gone_after;
   options.clock = &clock_;
   options.log = [this](const std::string& line) { log_.info("mesos", line); };
   mesos_ = std::make_unique<mesos::SchedulerClient>(*store_, *mesos_events_, options);
@@ -276,9 +275,12 @@ Daemon::Readiness Daemon::readiness() const {
   if (!rocks_) {
     r.failing.emplace_back("eventlog", "the event log is not open");
   } else if (Status writable = rocks_->write_health(); !writable.ok()) {
-    // A full or read-only data disk: nothing can be recorded, so nothing is done.
-    r.failing.emplace_back("eventlog",
-                           "cannot append, so the reconcilers cannot act: " + writable.message());
+    // A full or read-only data disk: nothing can be recorded, so nothing is done. An idle daemon
+    // may have nothing to append when space comes back: the check itself tries to reopen.
+    if (Status resumed = rocks_->resume_writes(); !resumed.ok()) {
+      r.failing.emplace_back("eventlog",
+                             "cannot append, so the reconcilers cannot act: " + resumed.message());
+    }
   }
   if (!mesos_events_ || !mesos_events_->is_subscribed()) {
     std::string why = "not subscribed to the Mesos master";

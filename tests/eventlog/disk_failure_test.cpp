@@ -199,9 +199,20 @@ TEST_CASE("a data disk remounted read-only refuses appends clearly and resumes o
                                                  Catch::Contains("remount it read-write"));
     }
     acked.check(log);
+    // Readiness checks see the same, and asking to resume changes nothing while read-only.
+    CHECK(log.write_health().code() == StatusCode::kFailedPrecondition);
+    CHECK(log.resume_writes().code() == StatusCode::kFailedPrecondition);
 
     REQUIRE(disk.remount_read_write());
     const auto writable = std::chrono::steady_clock::now();
+    // Nothing appended yet: the log still reports the failure until something reopens it —
+    // resume_writes() does, without an event (an idle daemon's readiness check).
+    CHECK_FALSE(log.write_health().ok());
+    scaleio::Status reopened_for_writes = log.resume_writes();
+    INFO(reopened_for_writes.to_string());
+    REQUIRE(reopened_for_writes.ok());
+    CHECK(log.write_health().ok());
+    CHECK(log.last_sequence() == acked.targets.size());  // the reopen appended nothing
     auto resumed = acked.append(log, "after");
     INFO(resumed.status().to_string());
     REQUIRE(resumed.ok());
