@@ -192,6 +192,7 @@ Status Daemon::start_mesos() {
   options.framework.webui_url = settings_.advertise_url + "/ui";
   options.secret_file = settings_.secret_file;
   options.offer_hold = kOfferHold;
+  options.agent_gone_after = settings_.agent_gone_after;
   options.clock = &clock_;
   options.log = [this](const std::string& line) { log_.info("mesos", line); };
   mesos_ = std::make_unique<mesos::SchedulerClient>(*store_, *mesos_events_, options);
