@@ -1,5 +1,7 @@
 #include "core/mesos_tasks_projection.h"
 
+#include "core/snapshots.pb.h"
+
 namespace scaleio {
 
 void MesosTasksProjection::apply(const Envelope& event) {
@@ -26,6 +28,31 @@ void MesosTasksProjection::apply(const Envelope& event) {
     default:
       break;
   }
+}
+
+std::string MesosTasksProjection::save() const {
+  snapshots::MesosTasksState state;
+  for (const auto& [id, task] : tasks_) {
+    snapshots::KnownTaskState& out = *state.add_tasks();
+    out.set_task_id(task.task_id);
+    out.set_agent_id(task.agent_id);
+    out.set_state(task.state);
+    out.set_terminal(task.terminal);
+  }
+  return state.SerializeAsString();
+}
+
+Status MesosTasksProjection::restore(std::string_view bytes) {
+  snapshots::MesosTasksState state;
+  if (!state.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return data_loss("mesos_tasks snapshot cannot be decoded");
+  }
+  tasks_.clear();
+  for (const auto& task : state.tasks()) {
+    tasks_[task.task_id()] =
+        KnownTask{task.task_id(), task.agent_id(), task.state(), task.terminal()};
+  }
+  return Status();
 }
 
 std::vector<mesos::TaskRef> MesosTasksProjection::non_terminal() const {

@@ -1,6 +1,7 @@
 // The Mesos tasks the operator knows about and their last observed state, folded from
 // TaskLaunchRequested and TaskStatusObserved. The Mesos adapter reconciles every non-terminal task
-// in it after each (re)subscription.
+// in it after each (re)subscription. Snapshotted like the others: the state is small, but without
+// a snapshot its load replays the whole log (14 s of a 14 s start-up at 5,000,000 events).
 #pragma once
 
 #include <map>
@@ -22,13 +23,12 @@ struct KnownTask {
 class MesosTasksProjection final : public Projection {
  public:
   std::string_view name() const override { return "mesos_tasks"; }
-  uint32_t format_version() const override { return 1; }
+  // 2: the first encoding (snapshots.proto MesosTasksState). Version 1 kept no snapshot; skipping
+  // it means an empty "version 1" state, which would decode as "no tasks", is never restored.
+  uint32_t format_version() const override { return 2; }
   void apply(const Envelope& event) override;
-  // Not snapshotted: the state is small and rebuilt from two event types at start-up.
-  std::string save() const override { return {}; }
-  Status restore(std::string_view) override {
-    return failed_precondition("mesos_tasks keeps no snapshots");
-  }
+  std::string save() const override;
+  Status restore(std::string_view state) override;
   void reset() override { tasks_.clear(); }
 
   const std::map<std::string, KnownTask>& tasks() const { return tasks_; }
