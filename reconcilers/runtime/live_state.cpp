@@ -21,14 +21,19 @@ Result<LiveStateLoad> LiveState::load() {
   LiveStateLoad summary;
   // Every projection up to the same sequence, although appends may go on meanwhile.
   const uint64_t up_to = store_.last_sequence();
-  Projection* projections[] = {&agents_, &tasks_, &observed_, &journal_};
-  for (Projection* p : projections) {
-    Result<ProjectionLoad> l = load_projection(store_, *p, up_to);
-    if (!l.ok()) return l.status();
-    if (l->from_snapshot) summary.from_snapshot.emplace_back(p->name());
-    if (!l->snapshot_problem.empty() && p != &tasks_) {
-      summary.snapshot_problems.push_back(std::string(p->name()) + ": " + l->snapshot_problem);
+  Projection* const projections[] = {&agents_, &tasks_, &observed_, &journal_};
+  Result<std::vector<ProjectionLoad>> loads = load_projections(store_, projections, up_to);
+  if (!loads.ok()) return loads.status();
+  summary.replayed_from = up_to;
+  for (size_t i = 0; i < loads->size(); ++i) {
+    const ProjectionLoad& l = (*loads)[i];
+    const std::string name(projections[i]->name());
+    if (l.from_snapshot) summary.from_snapshot.push_back(name);
+    if (!l.snapshot_problem.empty()) {
+      summary.snapshot_problems.push_back(name + ": " + l.snapshot_problem);
     }
+    summary.replayed_from = std::min(summary.replayed_from, l.snapshot_sequence);
+    summary.events_replayed = std::max(summary.events_replayed, l.events_applied);
   }
   last_sequence_ = up_to;
   summary.last_sequence = up_to;
@@ -99,7 +104,7 @@ Status LiveState::record_plan() {
 }
 
 Status LiveState::save_snapshots() {
-  const Projection* projections[] = {&agents_, &observed_, &journal_};
+  const Projection* projections[] = {&agents_, &tasks_, &observed_, &journal_};
   for (const Projection* p : projections) {
     if (Status s = save_projection_snapshot(store_, *p, last_sequence_); !s.ok()) return s;
   }

@@ -24,6 +24,8 @@ struct LiveStateLoad {
   uint64_t last_sequence = 0;
   std::vector<std::string> from_snapshot;      // projections restored from a snapshot
   std::vector<std::string> snapshot_problems;  // why a snapshot present was not used
+  uint64_t replayed_from = 0;    // the oldest snapshot used (0: some projection had none)
+  uint64_t events_replayed = 0;  // events read from the log after it, once for all projections
 };
 
 class LiveState {
@@ -33,16 +35,16 @@ class LiveState {
   LiveState(const LiveState&) = delete;
   LiveState& operator=(const LiveState&) = delete;
 
-  // Rebuilds every projection (from snapshots when present) up to the log's current end, then
-  // computes and records the plan.
+  // Rebuilds every projection (from snapshots when present) up to the log's current end, with
+  // one read of the log from the oldest snapshot used, then computes and records the plan.
   Result<LiveStateLoad> load();
   // Applies the events appended since the last load or catch-up (loads first when never loaded);
   // recomputes the plan when agents changed. Returns the number of events applied.
   Result<uint64_t> catch_up();
   bool loaded() const { return loaded_; }
 
-  // Saves snapshots of the projections that keep them, at last_sequence(). For the daemon to
-  // call now and then; never required for correctness.
+  // Saves a snapshot of every projection at last_sequence(). For the daemon to call now and
+  // then; never required for correctness.
   Status save_snapshots();
 
   // A view valid until the next load() / catch_up().

@@ -497,7 +497,7 @@ TEST_CASE("live state computes the plan, records it once, and loads from snapsho
   LiveState third(*w.log, {});
   auto from_snap = third.load();
   REQUIRE(from_snap.ok());
-  CHECK(from_snap->from_snapshot.size() == 3);  // agents, observed, journal
+  CHECK(from_snap->from_snapshot.size() == 4);  // agents, mesos_tasks, observed, journal
   CHECK(from_snap->snapshot_problems.empty());
   CHECK(third.plan().nodes.size() == 2);
   CHECK(third.journal().pending("nodes").size() == 1);
