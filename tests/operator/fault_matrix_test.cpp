@@ -489,14 +489,19 @@ TEST_CASE(
     REQUIRE(changed->status == 200);
     const std::string new_agent = agent_id_of(f.world(), kDataHost);
     CHECK(new_agent != old_agent);
+    std::set<std::string> said;  // what the drift says about the host meanwhile
     CHECK(eventually(
         [&] {
+          std::istringstream lines(drift_mentioning(f.get_json("/v1/drift"), kDataHost));
+          for (std::string line; std::getline(lines, line);) said.insert(line);
           const auto tasks = live_tasks_on(f.world(), kDataHost);
           return tasks.size() == 1 && tasks.begin()->first != old_task &&
                  tasks.begin()->second == "TASK_RUNNING";
         },
         60s));
     const double replaced = clock.seconds();
+    for (const auto& line : said)
+      std::cerr << "fault matrix: attribute change: drift: " << line << "\n";
     const json drift = f.wait_for("/v1/drift", converged, kConverge);
     INFO(drift.dump(1));
     CHECK(converged(drift));
