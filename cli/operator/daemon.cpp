@@ -212,7 +212,11 @@ Status Daemon::start_reconcilers() {
   cluster.default_devices = settings_.default_devices;
 
   api_state_ = std::make_unique<reconcilers::LiveState>(*store_, cluster);
-  if (auto loaded = api_state_->load(); !loaded.ok()) return loaded.status();
+  auto loaded = api_state_->load();
+  if (!loaded.ok()) return loaded.status();
+  // Before the loops start: after a long replay it saves at once, so their loads start from it.
+  snapshots_ = std::make_unique<SnapshotKeeper>(*store_, *api_state_, state_mu_, log_, clock_);
+  snapshots_->start(*loaded);
 
   reconcilers_ = make_reconcilers(ReconcilerDeps{*gateway_, *driver_, *offers_, settings_});
   std::vector<reconcilers::Reconciler*> loops;
@@ -263,6 +267,8 @@ void Daemon::stop() {
   io_.stop();
   if (io_thread_.joinable()) io_thread_.join();
   server_.reset();
+  // Nothing appends any more: the next start replays nothing.
+  if (snapshots_) snapshots_->stop_and_save();
   log_.info("operator", "stopped");
   log_.flush();
 }

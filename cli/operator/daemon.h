@@ -22,6 +22,7 @@
 #include "cli/operator/logger.h"
 #include "cli/operator/mesos_events.h"
 #include "cli/operator/settings.h"
+#include "cli/operator/snapshot_keeper.h"
 #include "cli/operator/timed_event_store.h"
 #include "eventlog/rocks_event_log.h"
 #include "reconcilers/offer_pool.h"
@@ -110,6 +111,7 @@ class Daemon final : public reconcilers::RuntimeObserver {
 
   std::mutex state_mu_;
   std::unique_ptr<reconcilers::LiveState> api_state_;
+  std::unique_ptr<SnapshotKeeper> snapshots_;  // saves api_state_'s snapshots
 
   boost::asio::io_context io_;
   std::unique_ptr<http::Router> router_;

@@ -1,6 +1,7 @@
 // scaleio-operator end to end: the real daemon against the real scaleio-sim, over loopback.
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -192,6 +193,45 @@ TEST_CASE("SIGTERM drains and exits 0") {
   REQUIRE(f.wait_ready(60s));
   f.operator_process()->process->kill(SIGTERM);
   CHECK(f.operator_process()->process->wait(20s) == 0);
+}
+
+TEST_CASE("at SIGTERM the daemon saves snapshots and the next start loads from them") {
+  OperatorFixture f;
+  const std::string log_path = f.dir().path() + "/operator.log";
+  f.capture_operator_stderr(log_path);
+  // The "eventlog" record with `message`, from the newest run first; empty when there is none.
+  auto last_record = [&](const std::string& message) {
+    std::ifstream in(log_path);
+    std::string found;
+    for (std::string line; std::getline(in, line);) {
+      if (line.find(" eventlog: " + message + " ") != std::string::npos) found = line;
+    }
+    return found;
+  };
+  auto field = [](const std::string& line, const std::string& name) {
+    const auto at = line.find(" " + name + "=");
+    if (at == std::string::npos) return std::string();
+    const auto from = at + name.size() + 2;
+    return line.substr(from, line.find(' ', from) - from);
+  };
+
+  REQUIRE(f.start_operator());
+  REQUIRE(f.wait_ready(60s));
+  CHECK(field(last_record("loaded"), "from_snapshot") == "none");  // a new log
+  f.operator_process()->process->kill(SIGTERM);
+  REQUIRE(f.operator_process()->process->wait(20s) == 0);
+  const std::string saved = field(last_record("snapshots saved"), "sequence");
+  INFO("snapshots saved at " << saved);
+  REQUIRE(std::stoull("0" + saved) > 0);
+
+  REQUIRE(f.start_operator());
+  const std::string loaded = last_record("loaded");
+  INFO(loaded);
+  CHECK(field(loaded, "from_snapshot") == "agents,mesos_tasks,scaleio-observed,action_journal");
+  // Only what the observers appended in this start before the load is replayed.
+  CHECK(field(loaded, "replayed_from") == saved);
+  CHECK(std::stoull("0" + field(loaded, "events_replayed")) + std::stoull(saved) ==
+        std::stoull("0" + field(loaded, "last_sequence")));
 }
 
 TEST_CASE("a bad setting is refused at start-up with exit code 2 and names the setting") {
