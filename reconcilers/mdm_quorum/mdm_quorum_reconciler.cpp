@@ -56,6 +56,11 @@ PassOutcome MdmQuorumReconciler::reconcile(const ReconcileInput& input, ActionEx
   bool wants_offers = false;
   if (decision.step) wants_offers = execute(*decision.step, actions, out);
   set_demand(wants_offers);
+  // One step per pass, and the next one often follows at once (confirm create-cluster, then set
+  // the password; add a standby, then switch). Nothing else may wake this loop for it — its own
+  // journal events never do, and the observation it needs may already be in — so it looks again
+  // now (after the fresh observation a pass that acted gets) instead of idling a whole period.
+  if (out.actions_taken > 0) out.requeue_after = Clock::Duration::zero();
   return out;
 }
 
