@@ -34,7 +34,8 @@ std::string display_name(const std::string& name, const std::string& id) {
 
 class DriftBuilder {
  public:
-  DriftBuilder(const Plan& plan, const ObservedState& observed) : plan_(plan), obs_(observed) {}
+  DriftBuilder(const Plan& plan, const ObservedIndex& index)
+      : plan_(plan), obs_(index.state()), index_(index) {}
 
   std::vector<DriftItem> run() {
     if (!obs_.ever_reached && !obs_.mdm) {
@@ -155,7 +156,7 @@ class DriftBuilder {
 
     std::set<std::string> planned_domain_ids;
     for (const auto& domain : plan_.domains()) {
-      const auto* pd = obs_.domain_named(domain);
+      const auto* pd = index_.domain_named(domain);
       if (pd == nullptr) {
         add("domain/" + domain, missing_or_waiting(mdm_ok), mdm_ok ? "not created" : no_mdm, 0);
         continue;
@@ -175,9 +176,9 @@ class DriftBuilder {
 
     std::set<std::string> planned_fault_set_ids;
     for (const auto& [domain, names] : plan_.fault_sets()) {
-      const bool parent = mdm_ok && obs_.domain_named(domain) != nullptr;
+      const bool parent = mdm_ok && index_.domain_named(domain) != nullptr;
       for (const auto& name : names) {
-        const auto* fs = obs_.fault_set_named(domain, name);
+        const auto* fs = index_.fault_set_named(domain, name);
         if (fs == nullptr) {
           add("fault-set/" + domain + "/" + name, missing_or_waiting(parent),
               parent ? "not created" : "waiting for domain " + domain, 0);
@@ -197,9 +198,9 @@ class DriftBuilder {
     std::set<std::string> planned_pool_ids;
     for (const auto& ref : plan_.pools()) {
       const std::string resource = "pool/" + ref.domain + "/" + ref.pool;
-      const auto* pool = obs_.pool_named(ref.domain, ref.pool);
+      const auto* pool = index_.pool_named(ref.domain, ref.pool);
       if (pool == nullptr) {
-        const bool parent = mdm_ok && obs_.domain_named(ref.domain) != nullptr;
+        const bool parent = mdm_ok && index_.domain_named(ref.domain) != nullptr;
         add(resource, missing_or_waiting(parent),
             parent ? "not created" : "waiting for domain " + ref.domain, 0);
         continue;
@@ -234,14 +235,12 @@ class DriftBuilder {
   void sds(const std::string& host, const PlannedNode& node, const std::string& domain,
            std::set<std::string>& planned_ids) {
     const std::string resource = "sds/" + host + "/" + domain;
-    const auto* pd = obs_.domain_named(domain);
+    const auto* pd = index_.domain_named(domain);
+    // The last SDS of the domain at the node's IP, in id order (as the scan this replaced).
     const Seen<events::SdsObserved>* found = nullptr;
     if (pd != nullptr) {
-      for (const auto& [id, s] : obs_.sdss) {
-        if (s.value.protection_domain_id() != pd->id()) continue;
-        for (const auto& ip : s.value.ips()) {
-          if (ip.ip() == node.ip) found = &s;
-        }
+      for (const auto* s : index_.sdss_with_ip(node.ip)) {
+        if (s->value.protection_domain_id() == pd->id()) found = s;
       }
     }
     if (found == nullptr) {
@@ -274,7 +273,7 @@ class DriftBuilder {
     std::set<std::string> planned_paths;
     for (const auto& planned : node.pools) {
       if (planned.domain != domain) continue;
-      const auto* pool = obs_.pool_named(domain, planned.pool);
+      const auto* pool = index_.pool_named(domain, planned.pool);
       for (const auto& path : planned.devices) {
         planned_paths.insert(path);
         const std::string device_resource = "device/" + host + path;
@@ -313,7 +312,7 @@ class DriftBuilder {
     std::set<std::string> planned_ids;
     for (const auto& [host, node] : plan_.nodes) {
       if (!node.runs_sdc()) continue;
-      const auto* sdc = obs_.sdc_with_ip(node.ip);
+      const auto* sdc = index_.sdc_with_ip(node.ip);
       if (sdc == nullptr) {
         add("sdc/" + host, DriftKind::kMissing, "no SDC registered from " + node.ip, 0);
         continue;
@@ -336,8 +335,8 @@ class DriftBuilder {
     std::set<std::string> planned_ids;
     for (const auto& [name, want] : plan_.volumes) {
       const std::string resource = "volume/" + name;
-      const auto* pool = obs_.pool_named(want.pool.domain, want.pool.pool);
-      const auto* v = obs_.volume_named(name);
+      const auto* pool = index_.pool_named(want.pool.domain, want.pool.pool);
+      const auto* v = index_.volume_named(name);
       if (v == nullptr) {
         add(resource, missing_or_waiting(pool != nullptr),
             pool ? "not created" : "waiting for pool " + want.pool.domain + "/" + want.pool.pool,
@@ -366,7 +365,7 @@ class DriftBuilder {
       }
       std::set<std::string> planned_sdcs;
       for (const auto& host : want.hosts) {
-        const auto* sdc = obs_.sdc_with_ip(ip_of(host));
+        const auto* sdc = index_.sdc_with_ip(ip_of(host));
         const std::string mapping = "mapping/" + name + "/" + host;
         if (sdc == nullptr) {
           add(mapping, DriftKind::kWaiting, "waiting for the SDC of " + host + " to register", 0);
@@ -397,6 +396,7 @@ class DriftBuilder {
 
   const Plan& plan_;
   const ObservedState& obs_;
+  const ObservedIndex& index_;  // every per-object lookup goes here: a pass stays linear
   std::vector<DriftItem> items_;
 };
 
@@ -421,6 +421,10 @@ std::string_view drift_kind_name(DriftKind kind) {
 }
 
 std::vector<DriftItem> drift(const plan::Plan& plan, const ObservedState& observed) {
+  return drift(plan, ObservedIndex(observed));
+}
+
+std::vector<DriftItem> drift(const plan::Plan& plan, const ObservedIndex& observed) {
   return DriftBuilder(plan, observed).run();
 }
 

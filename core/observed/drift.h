@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/observed/observed_index.h"
 #include "core/observed/observed_state.h"
 #include "core/plan/plan.h"
 #include "core/ports/scaleio_types.h"
@@ -41,5 +42,7 @@ struct DriftItem {
 // Items sorted by resource, then kind. An observed state that was never reached gives a single
 // "gateway" waiting item; a stale one adds a "gateway" unhealthy item to the (last known) drift.
 std::vector<DriftItem> drift(const plan::Plan& plan, const ObservedState& observed);
+// The same over an index a pass already built of the observed state (one index per pass).
+std::vector<DriftItem> drift(const plan::Plan& plan, const ObservedIndex& observed);
 
 }  // namespace scaleio::observed

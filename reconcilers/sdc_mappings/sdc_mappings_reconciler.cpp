@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 
+#include "core/observed/observed_index.h"
 #include "core/views/json_views.h"
 #include "reconcilers/drift_action.h"
 
@@ -51,11 +52,11 @@ std::string sdc_display(const ObservedState& obs, const std::string& sdc_id) {
 class SdcPass {
  public:
   SdcPass(const ReconcileInput& input, ActionExecutor& actions, GatewayClient& gateway)
-      : in_(input), obs_(input.observed), actions_(actions), gateway_(gateway) {}
+      : in_(input), obs_(input.observed), index_(obs_), actions_(actions), gateway_(gateway) {}
 
   PassOutcome run() {
     std::vector<DriftItem> items;
-    for (auto& item : observed::drift(in_.plan, obs_)) {
+    for (auto& item : observed::drift(in_.plan, index_)) {
       if (owned(item.resource)) items.push_back(std::move(item));
     }
     if (obs_.stale) {
@@ -117,7 +118,7 @@ class SdcPass {
 
   const events::SdcObserved* sdc_of(const std::string& host) const {
     const auto* n = node(host);
-    return n ? obs_.sdc_with_ip(n->ip) : nullptr;
+    return n ? index_.sdc_with_ip(n->ip) : nullptr;
   }
 
   // The SDC a mapping resource names: a planned host's, else one named (or at the IP) `who`.
@@ -147,7 +148,7 @@ class SdcPass {
         done = sdc != nullptr && sdc->name() == host;
       } else if (action == "create_volume" || action == "set_volume_size") {
         const std::string name = target.substr(std::string("volume/").size());
-        const auto* v = obs_.volume_named(name);
+        const auto* v = index_.volume_named(name);
         auto want = in_.plan.volumes.find(name);
         done = v != nullptr &&
                (action == "create_volume" || want == in_.plan.volumes.end() ||
@@ -155,7 +156,7 @@ class SdcPass {
         if (v != nullptr) result = v->id();
       } else if (action == "map_volume" || action == "unmap_volume") {
         const auto [volume, who] = split_mapping(target);
-        const auto* v = obs_.volume_named(volume);
+        const auto* v = index_.volume_named(volume);
         const auto* sdc = sdc_named(who);
         const bool mapped = v != nullptr && sdc != nullptr && mapped_to(*v, sdc->id());
         done = action == "map_volume" ? mapped : !mapped;
@@ -205,7 +206,7 @@ class SdcPass {
   void name_sdcs() {
     for (const auto& [host, n] : in_.plan.nodes) {
       if (!n.runs_sdc()) continue;
-      const auto* sdc = obs_.sdc_with_ip(n.ip);
+      const auto* sdc = index_.sdc_with_ip(n.ip);
       if (sdc == nullptr || sdc->name() == host) continue;
       const DriftItem item{"sdc/" + host, DriftKind::kMismatch,
                            "named '" + sdc->name() + "', planned '" + host + "'",
@@ -223,7 +224,7 @@ class SdcPass {
     auto want = in_.plan.volumes.find(name);
     if (item.kind == DriftKind::kUnexpected) return unplanned_volume(item, name);
     if (want == in_.plan.volumes.end()) return out_.drift.push_back(item);
-    const auto* v = obs_.volume_named(name);
+    const auto* v = index_.volume_named(name);
     if (item.kind == DriftKind::kMissing) return create_volume(item, want->second);
     if (v == nullptr) return out_.drift.push_back(item);
     if (!owned_volume(name)) {
@@ -247,7 +248,7 @@ class SdcPass {
   }
 
   void create_volume(const DriftItem& item, const plan::PlannedVolume& want) {
-    const auto* pool = obs_.pool_named(want.pool.domain, want.pool.pool);
+    const auto* pool = index_.pool_named(want.pool.domain, want.pool.pool);
     if (pool == nullptr) return out_.drift.push_back(item);
     sio::NewVolume volume;
     volume.name = want.name;
@@ -265,7 +266,7 @@ class SdcPass {
 
   // A volume the plan no longer declares is kept; an owned one loses its mappings.
   void unplanned_volume(const DriftItem& item, const std::string& name) {
-    const auto* v = obs_.volume_named(name);
+    const auto* v = index_.volume_named(name);
     if (v == nullptr || !owned_volume(name)) {
       return report(item, item.kind, item.detail + "; kept: the operator never removes volumes");
     }
@@ -281,7 +282,7 @@ class SdcPass {
 
   void mapping_item(const DriftItem& item) {
     const auto [name, who] = split_mapping(item.resource);
-    const auto* v = obs_.volume_named(name);
+    const auto* v = index_.volume_named(name);
     if (v == nullptr) return out_.drift.push_back(item);
     if (!owned_volume(name)) {
       if (item.kind == DriftKind::kWaiting) return out_.drift.push_back(item);
@@ -318,6 +319,7 @@ class SdcPass {
 
   const ReconcileInput& in_;
   const ObservedState& obs_;
+  const observed::ObservedIndex index_;  // per-object lookups: a pass stays linear in the cluster
   ActionExecutor& actions_;
   GatewayClient& gateway_;
   PassOutcome out_;

@@ -18,11 +18,22 @@ std::vector<std::string> split(const std::string& text, char sep) {
   }
 }
 
-bool has_ip(const events::SdsObserved& sds, const std::string& ip) {
-  for (const auto& a : sds.ips()) {
-    if (a.ip() == ip) return true;
+// The first (in id order) of `sdss`, listed in id order, that is in domain `domain_id`.
+const observed::ObservedIndex::SeenSds* first_in_domain(
+    const std::vector<const observed::ObservedIndex::SeenSds*>& sdss,
+    const std::string& domain_id) {
+  for (const auto* s : sdss) {
+    if (s->value.protection_domain_id() == domain_id) return s;
   }
-  return false;
+  return nullptr;
+}
+
+// Of two SDSs found by different keys, the one a scan in id order would meet first.
+const observed::ObservedIndex::SeenSds* first_by_id(const observed::ObservedIndex::SeenSds* a,
+                                                    const observed::ObservedIndex::SeenSds* b) {
+  if (a == nullptr) return b;
+  if (b == nullptr) return a;
+  return b->value.id() < a->value.id() ? b : a;
 }
 
 }  // namespace
@@ -43,51 +54,58 @@ DeviceRef parse_device_resource(const std::string& resource) {
   return {resource.substr(kPrefix.size(), slash - kPrefix.size()), resource.substr(slash)};
 }
 
-const events::SdsObserved* find_sds(const plan::Plan& plan, const observed::ObservedState& obs,
+const events::SdsObserved* find_sds(const plan::Plan& plan, const observed::ObservedIndex& obs,
                                     const std::string& host, const std::string& domain) {
   const auto* pd = obs.domain_named(domain);
   if (pd == nullptr) return nullptr;
   auto node = plan.nodes.find(host);
   std::string name = host;
   if (node != plan.nodes.end()) {
-    for (const auto& [_, s] : obs.sdss) {
-      if (s.value.protection_domain_id() == pd->id() && has_ip(s.value, node->second.ip)) {
-        return &s.value;
-      }
+    if (const auto* s = first_in_domain(obs.sdss_with_ip(node->second.ip), pd->id())) {
+      return &s->value;
     }
     name = sds_identity(node->second, domain).name;
   }
-  for (const auto& [_, s] : obs.sdss) {
-    if (s.value.protection_domain_id() != pd->id()) continue;
-    if (s.value.name() == name || s.value.name() == host + "-" + domain) return &s.value;
-  }
-  return nullptr;
+  const auto* found = first_by_id(first_in_domain(obs.sdss_named(name), pd->id()),
+                                  first_in_domain(obs.sdss_named(host + "-" + domain), pd->id()));
+  return found ? &found->value : nullptr;
 }
 
-const events::SdsObserved* find_sds_named(const observed::ObservedState& obs,
+const events::SdsObserved* find_sds_named(const observed::ObservedIndex& obs,
                                           const std::string& name_or_id) {
-  for (const auto& [id, s] : obs.sdss) {
-    if (s.value.name() == name_or_id || id == name_or_id) return &s.value;
-  }
-  return nullptr;
+  const auto& sdss = obs.state().sdss;
+  auto by_id = sdss.find(name_or_id);
+  const auto& named = obs.sdss_named(name_or_id);
+  const auto* found = first_by_id(by_id == sdss.end() ? nullptr : &by_id->second,
+                                  named.empty() ? nullptr : named.front());
+  return found ? &found->value : nullptr;
 }
 
-FoundDevice find_device(const plan::Plan& plan, const observed::ObservedState& obs,
+FoundDevice find_device(const plan::Plan& plan, const observed::ObservedIndex& obs,
                         const std::string& host, const std::string& path) {
-  auto node = plan.nodes.find(host);
-  for (const auto& [_, s] : obs.sdss) {
-    const bool on_host = node != plan.nodes.end()
-                             ? has_ip(s.value, node->second.ip)
-                             : s.value.name() == host || s.value.name().rfind(host + "-", 0) == 0;
-    if (!on_host) continue;
-    for (const auto& d : s.value.devices()) {
-      if (d.path() == path) return {&s.value, &d};
+  auto on_path = [&path](const events::SdsObserved& s) -> FoundDevice {
+    for (const auto& d : s.devices()) {
+      if (d.path() == path) return {&s, &d};
     }
+    return {};
+  };
+  auto node = plan.nodes.find(host);
+  if (node != plan.nodes.end()) {
+    for (const auto* s : obs.sdss_with_ip(node->second.ip)) {
+      if (FoundDevice found = on_path(s->value); found.device) return found;
+    }
+    return {};
+  }
+  // A host that left the plan: its SDSs by the names the reconciler gave them. A scan, but only
+  // for devices of unplanned hosts (removals), never for the planned ones of a steady pass.
+  for (const auto& [_, s] : obs.state().sdss) {
+    if (s.value.name() != host && s.value.name().rfind(host + "-", 0) != 0) continue;
+    if (FoundDevice found = on_path(s.value); found.device) return found;
   }
   return {};
 }
 
-std::string observed_id(const plan::Plan& plan, const observed::ObservedState& obs,
+std::string observed_id(const plan::Plan& plan, const observed::ObservedIndex& obs,
                         const std::string& resource) {
   const auto parts = split(resource, '/');
   const std::string& kind = parts.front();

@@ -1,11 +1,12 @@
 // Finding the observed objects a storage drift resource names, and the names the reconciler
-// gives the SDSs it creates. Pure functions of the plan and the observed state.
+// gives the SDSs it creates. Pure functions of the plan and the observed state, looked up through
+// the pass's index of it (a pass looks up every planned object: scans would make it quadratic).
 #pragma once
 
 #include <string>
 
 #include "core/events.pb.h"
-#include "core/observed/observed_state.h"
+#include "core/observed/observed_index.h"
 #include "core/plan/plan.h"
 
 namespace scaleio::reconcilers::storage {
@@ -29,21 +30,21 @@ DeviceRef parse_device_resource(const std::string& resource);
 
 // The SDS of `host` in `domain`: by the planned IP, else (a host that left the plan) by the name
 // the reconciler gave it.
-const events::SdsObserved* find_sds(const plan::Plan& plan, const observed::ObservedState& obs,
+const events::SdsObserved* find_sds(const plan::Plan& plan, const observed::ObservedIndex& obs,
                                     const std::string& host, const std::string& domain);
-const events::SdsObserved* find_sds_named(const observed::ObservedState& obs,
+const events::SdsObserved* find_sds_named(const observed::ObservedIndex& obs,
                                           const std::string& name_or_id);
 // The device at `path` on any SDS of `host` (with the SDS it is on).
 struct FoundDevice {
   const events::SdsObserved* sds = nullptr;
   const events::DeviceObserved* device = nullptr;
 };
-FoundDevice find_device(const plan::Plan& plan, const observed::ObservedState& obs,
+FoundDevice find_device(const plan::Plan& plan, const observed::ObservedIndex& obs,
                         const std::string& host, const std::string& path);
 
 // The id of the object a storage drift resource names, "" when it is not observed. For
 // "sds/<name>" (an SDS the plan does not know) the name is the gateway's name or id.
-std::string observed_id(const plan::Plan& plan, const observed::ObservedState& obs,
+std::string observed_id(const plan::Plan& plan, const observed::ObservedIndex& obs,
                         const std::string& resource);
 
 // An SDS ScaleIO is removing (its data is being moved away): any state but Normal.

@@ -34,11 +34,11 @@ bool owned(const std::string& resource) {
 class StoragePass {
  public:
   StoragePass(const ReconcileInput& input, ActionExecutor& actions, GatewayClient& gateway)
-      : in_(input), obs_(input.observed), actions_(actions), gateway_(gateway) {}
+      : in_(input), obs_(input.observed), index_(obs_), actions_(actions), gateway_(gateway) {}
 
   PassOutcome run() {
     std::vector<DriftItem> items;
-    for (auto& item : observed::drift(in_.plan, obs_)) {
+    for (auto& item : observed::drift(in_.plan, index_)) {
       if (owned(item.resource)) items.push_back(std::move(item));
     }
     if (obs_.stale) {
@@ -95,11 +95,11 @@ class StoragePass {
   bool resolve_pending() {
     for (const TargetRecord* record : in_.journal.pending(kName)) {
       const events::ActionStarted& intent = *record->pending;
-      const std::string id = storage::observed_id(in_.plan, obs_, intent.target());
+      const std::string id = storage::observed_id(in_.plan, index_, intent.target());
       const bool removal = starts_with(intent.action(), "remove_");
       bool done = removal ? id.empty() : !id.empty();
       if (removal && !done && intent.action() == "remove_sds") {
-        const auto* sds = storage::find_sds_named(obs_, id);
+        const auto* sds = storage::find_sds_named(index_, id);
         done = sds != nullptr && storage::sds_being_removed(*sds);
       }
       if (Status s = actions_.resolve(intent, done, removal ? "" : id); !s.ok()) {
@@ -155,7 +155,7 @@ class StoragePass {
     const std::string rest = item.resource.substr(std::string("fault-set/").size());
     const std::string domain = rest.substr(0, rest.find('/'));
     const std::string name = rest.substr(rest.find('/') + 1);
-    const auto* pd = obs_.domain_named(domain);
+    const auto* pd = index_.domain_named(domain);
     if (pd == nullptr) return wait(item, "waiting for domain " + domain);
     const std::string pd_id = pd->id();
     act(item, "create_fault_set", pd_id + "/" + name, "fault set " + name + " in " + domain,
@@ -166,7 +166,7 @@ class StoragePass {
     const std::string rest = item.resource.substr(std::string("pool/").size());
     const std::string domain = rest.substr(0, rest.find('/'));
     const std::string name = rest.substr(rest.find('/') + 1);
-    const auto* pd = obs_.domain_named(domain);
+    const auto* pd = index_.domain_named(domain);
     if (pd == nullptr) return wait(item, "waiting for domain " + domain);
     sio::NewStoragePool pool;
     pool.name = name;
@@ -181,7 +181,7 @@ class StoragePass {
     const std::string host = rest.substr(0, rest.find('/'));
     const std::string domain = rest.substr(rest.find('/') + 1);
     auto node = in_.plan.nodes.find(host);
-    const auto* pd = obs_.domain_named(domain);
+    const auto* pd = index_.domain_named(domain);
     if (node == in_.plan.nodes.end() || pd == nullptr) {
       return wait(item, "waiting for domain " + domain);
     }
@@ -198,7 +198,7 @@ class StoragePass {
     sds.ips = {{node->second.ip, "all"}};
     const std::string& fault_set = node->second.fault_set;
     if (!fault_set.empty()) {
-      const auto* fs = obs_.fault_set_named(domain, fault_set);
+      const auto* fs = index_.fault_set_named(domain, fault_set);
       if (fs == nullptr) return wait(item, "waiting for fault set " + domain + "/" + fault_set);
       sds.fault_set_id = fs->id();
     }
@@ -221,11 +221,11 @@ class StoragePass {
       }
     }
     if (planned == nullptr) return out_.drift.push_back(item);
-    const auto* pool = obs_.pool_named(planned->domain, planned->pool);
+    const auto* pool = index_.pool_named(planned->domain, planned->pool);
     if (pool == nullptr) {
       return wait(item, "waiting for pool " + planned->domain + "/" + planned->pool);
     }
-    const auto* sds = storage::find_sds(in_.plan, obs_, ref.host, planned->domain);
+    const auto* sds = storage::find_sds(in_.plan, index_, ref.host, planned->domain);
     if (sds == nullptr) {
       return wait(item, "waiting for the SDS of " + ref.host + " in " + planned->domain);
     }
@@ -280,7 +280,7 @@ class StoragePass {
 
   void remove_device(const DriftItem& item) {
     const storage::DeviceRef ref = storage::parse_device_resource(item.resource);
-    const storage::FoundDevice found = storage::find_device(in_.plan, obs_, ref.host, ref.path);
+    const storage::FoundDevice found = storage::find_device(in_.plan, index_, ref.host, ref.path);
     if (found.device == nullptr) return out_.drift.push_back(item);
     if (!data_may_move(item, found.sds->protection_domain_id(), {found.device})) return;
     moved_data_ = true;
@@ -291,7 +291,7 @@ class StoragePass {
 
   void remove_sds(const DriftItem& item) {
     const auto* sds =
-        storage::find_sds_named(obs_, item.resource.substr(std::string("sds/").size()));
+        storage::find_sds_named(index_, item.resource.substr(std::string("sds/").size()));
     if (sds == nullptr) return out_.drift.push_back(item);
     if (storage::sds_being_removed(*sds)) {
       return wait(item, "being removed (state " + sds->state() + "): its data is rebalancing");
@@ -306,7 +306,7 @@ class StoragePass {
   }
 
   void remove_pool(const DriftItem& item) {
-    const std::string id = storage::observed_id(in_.plan, obs_, item.resource);
+    const std::string id = storage::observed_id(in_.plan, index_, item.resource);
     if (id.empty()) return out_.drift.push_back(item);
     size_t devices = 0;
     for (const auto& [_, s] : obs_.sdss) {
@@ -365,6 +365,7 @@ class StoragePass {
 
   const ReconcileInput& in_;
   const ObservedState& obs_;
+  const observed::ObservedIndex index_;  // per-object lookups: a pass stays linear in the cluster
   ActionExecutor& actions_;
   GatewayClient& gateway_;
   PassOutcome out_;
