@@ -49,7 +49,7 @@ void SnapshotKeeper::start(const reconcilers::LiveStateLoad& load) {
     std::lock_guard lock(state_mu_);
     saved_at_ = load.replayed_from;
   }
-  save_if_due(/*force=*/false);
+  save_if_due(options_.at_start_after_events, /*force=*/false);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -61,26 +61,24 @@ void SnapshotKeeper::stop_and_save() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  save_if_due(/*force=*/true);
+  save_if_due(0, /*force=*/true);
 }
 
 void SnapshotKeeper::run() {
   std::unique_lock lock(mu_);
   while (!wake_.wait_for(lock, options_.check_every, [this] { return stopping_; })) {
     lock.unlock();
-    save_if_due(/*force=*/false);
+    save_if_due(options_.every_events, /*force=*/false);
     lock.lock();
   }
 }
 
-void SnapshotKeeper::save_if_due(bool force) {
+void SnapshotKeeper::save_if_due(uint64_t due_after, bool force) {
   std::lock_guard lock(state_mu_);
   const uint64_t end = store_.last_sequence();
   if (end <= saved_at_) return;
-  if (!force) {
-    if (end - saved_at_ < options_.every_events) return;
-    if (retry_at_ && clock_.now() < *retry_at_) return;
-  }
+  if (end - saved_at_ < due_after) return;
+  if (!force && retry_at_ && clock_.now() < *retry_at_) return;
   Result<uint64_t> caught = state_.catch_up();
   Status saved = caught.ok() ? state_.save_snapshots() : caught.status();
   if (saved.ok()) {

@@ -28,6 +28,9 @@ inline constexpr uint64_t kSnapshotEveryEvents = 50'000;
 
 struct SnapshotKeeperOptions {
   uint64_t every_events = kSnapshotEveryEvents;
+  // At start-up a lower bar: each of the four reconciler loops loads its own state right after
+  // the API's, so a replay left unsaved is done four times more; a save costs milliseconds.
+  uint64_t at_start_after_events = kSnapshotEveryEvents / 10;
   // Checking is one read of the log's last sequence; saving happens only every_events.
   std::chrono::milliseconds check_every{std::chrono::seconds(5)};
   // After a failed save (a full disk), do not serialise the state every check.
@@ -44,8 +47,9 @@ class SnapshotKeeper {
   SnapshotKeeper& operator=(const SnapshotKeeper&) = delete;
 
   // After the state's first load: logs what the load did ("eventlog loaded"), saves at once when
-  // it replayed a long tail (so the reconciler loops, which load their own states right after,
-  // start from these snapshots instead of replaying it again), then checks in the background.
+  // it replayed more than at_start_after_events (so the reconciler loops, which load their own
+  // states right after, start from these snapshots instead of replaying it again), then checks
+  // in the background.
   void start(const reconcilers::LiveStateLoad& load);
   // Stops checking, then saves when anything was appended since the last save: after a clean
   // stop the next start replays nothing. Call once the reconcilers, observers and API have
@@ -53,8 +57,9 @@ class SnapshotKeeper {
   void stop_and_save();
 
  private:
-  // Catches the state up and saves when due (or `force`d and anything is new).
-  void save_if_due(bool force);
+  // Catches the state up and saves when at least `due_after` events (and one) were appended since
+  // the last save; `force` also tries during the wait after a failure (the last chance at a stop).
+  void save_if_due(uint64_t due_after, bool force);
   void run();
 
   EventStore& store_;
