@@ -19,7 +19,7 @@ std::string strip_scheme(const std::string& url) {
 
 SimProcess start_sim(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {SCALEIO_SIM_BINARY, "--mesos-listen", "127.0.0.1:0",
-                                   "--gateway-listen", "127.0.0.1:0", "--control-listen",
+                                   "--gateway-listen", "127.0.0.1:0",    "--control-listen",
                                    "127.0.0.1:0"};
   argv.insert(argv.end(), args.begin(), args.end());
   SimProcess sim;
@@ -70,8 +70,8 @@ std::vector<std::string> OperatorFixture::base_args() const {
           "info"};
 }
 
-OperatorProcess* OperatorFixture::start_operator(
-    const std::vector<std::string>& extra_args, bool with_token) {
+OperatorProcess* OperatorFixture::start_operator(const std::vector<std::string>& extra_args,
+                                                 bool with_token) {
   std::vector<std::string> argv = base_args();
   if (with_token) {
     argv.push_back("--admin-token-file");
@@ -84,10 +84,25 @@ OperatorProcess* OperatorFixture::start_operator(
   }
   OperatorProcess op;
   op.process = std::make_unique<ChildProcess>(argv);
+  const auto started = std::chrono::steady_clock::now();
   auto line = op.process->read_line(30s);
-  if (!line) return nullptr;
+  if (!line) {
+    const int exit_code = op.process->wait(0ms);
+    start_problem_ = "no address line after " +
+                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::steady_clock::now() - started)
+                                        .count()) +
+                     " ms (" + op.process->read_problem() + "); " +
+                     (exit_code == -1 ? "still running" : "exited " + std::to_string(exit_code));
+    operator_ = std::move(op);  // the caller may still kill it or read its state
+    return nullptr;
+  }
   const auto j = nlohmann::json::parse(*line, nullptr, false);
-  if (j.is_discarded() || !j.contains("api")) return nullptr;
+  if (j.is_discarded() || !j.contains("api")) {
+    start_problem_ = "unexpected first line on stdout: " + *line;
+    return nullptr;
+  }
+  start_problem_.clear();
   op.api = strip_scheme(j["api"].get<std::string>());
   operator_ = std::move(op);
   return &*operator_;

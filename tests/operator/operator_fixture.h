@@ -50,6 +50,8 @@ class OperatorFixture {
   // address in time (its stderr is in the test output).
   OperatorProcess* start_operator(const std::vector<std::string>& extra_args = {},
                                   bool with_token = true);
+  // Why the last start_operator() returned null (no line in time, the process ended, the line).
+  const std::string& start_problem() const { return start_problem_; }
 
   std::optional<sim::test::RawResponse> get(const std::string& target,
                                             const std::map<std::string, std::string>& headers = {});
@@ -89,6 +91,7 @@ class OperatorFixture {
   std::string password_file_;
   std::string token_file_;
   std::string stderr_file_;
+  std::string start_problem_;
   SimProcess sim_;
   std::optional<OperatorProcess> operator_;
 };

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace scaleio::testing {
@@ -52,19 +54,31 @@ std::optional<std::string> ChildProcess::read_line(std::chrono::milliseconds tim
       buffer_.erase(0, nl + 1);
       return line;
     }
-    if (eof_) return std::nullopt;
+    if (eof_) {
+      if (read_problem_.empty()) read_problem_ = "end of output";
+      return std::nullopt;
+    }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
+    if (left.count() <= 0) {
+      read_problem_ = "timeout";
+      return std::nullopt;
+    }
     pollfd p{stdout_fd_, POLLIN, 0};
     int ready = ::poll(&p, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) return std::nullopt;
+    if (ready <= 0) {
+      read_problem_ = ready == 0 ? "timeout" : std::string("poll: ") + std::strerror(errno);
+      return std::nullopt;
+    }
     char chunk[4096];
     ssize_t n = ::read(stdout_fd_, chunk, sizeof chunk);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       eof_ = true;
+      read_problem_ = n == 0 ? "end of output (revents " + std::to_string(p.revents) + ")"
+                             : std::string("read: ") + std::strerror(errno) + " (revents " +
+                                   std::to_string(p.revents) + ")";
       continue;
     }
     buffer_.append(chunk, static_cast<size_t>(n));

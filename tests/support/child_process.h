@@ -22,6 +22,8 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
   // The next line of stdout (without '\n'), or nullopt on EOF or when `timeout` passes first.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+  // Why the last read_line() returned nothing: "timeout", "end of output", or the failing call.
+  const std::string& read_problem() const { return read_problem_; }
   // Everything the child still prints until it closes stdout (after a kill, say), bounded.
   std::vector<std::string> drain_lines(std::chrono::milliseconds timeout);
   void close_stdin();
@@ -37,6 +39,7 @@ class ChildProcess {
   int exit_code_ = -1;
   std::string buffer_;
   bool eof_ = false;
+  std::string read_problem_;
 };
 
 }  // namespace scaleio::testing
