@@ -17,21 +17,6 @@ std::map<std::string, std::string> bearer(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
 }
 
-// The value of an unlabelled sample, or of the first sample whose line contains `labels`.
-std::optional<double> metric(const std::string& text, const std::string& name,
-                             const std::string& labels = "") {
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    if (line.rfind(name, 0) != 0) continue;
-    const char next = line.size() > name.size() ? line[name.size()] : ' ';
-    if (next != ' ' && next != '{') continue;
-    if (!labels.empty() && line.find(labels) == std::string::npos) continue;
-    return std::stod(line.substr(line.rfind(' ') + 1));
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 TEST_CASE("the daemon subscribes, observes, plans and serves every endpoint") {
@@ -116,7 +101,9 @@ TEST_CASE("the daemon subscribes, observes, plans and serves every endpoint") {
     auto artifact = f.get("/v1/artifacts/scaleio-node");
     REQUIRE(artifact);
     CHECK(artifact->status == 200);
-    CHECK(artifact->body.substr(0, 4) == "\x7f" "ELF");
+    CHECK(artifact->body.substr(0, 4) ==
+          "\x7f"
+          "ELF");
   }
 
   SECTION("/metrics carries the key series") {
@@ -125,14 +112,17 @@ TEST_CASE("the daemon subscribes, observes, plans and serves every endpoint") {
     CHECK(response->status == 200);
     CHECK_THAT(response->header("content-type"), Catch::StartsWith("text/plain; version=0.0.4"));
     const std::string& text = response->body;
-    CHECK(metric(text, "scaleio_operator_mesos_subscribed") == 1.0);
-    CHECK(metric(text, "scaleio_operator_gateway_reachable") == 1.0);
-    CHECK(metric(text, "scaleio_operator_eventlog_last_sequence").value_or(0) > 0);
-    CHECK(metric(text, "scaleio_operator_build_info").value_or(0) == 1.0);
-    CHECK(metric(text, "scaleio_operator_gateway_requests_total", "method=\"GET\"").value_or(0) >
-          0);
-    CHECK(metric(text, "scaleio_operator_eventlog_append_duration_seconds_count").value_or(0) > 0);
-    CHECK(metric(text, "scaleio_operator_reconcile_total", "reconciler=\"nodes\"").has_value());
+    CHECK(metric_value(text, "scaleio_operator_mesos_subscribed") == 1.0);
+    CHECK(metric_value(text, "scaleio_operator_gateway_reachable") == 1.0);
+    CHECK(metric_value(text, "scaleio_operator_eventlog_last_sequence").value_or(0) > 0);
+    CHECK(metric_value(text, "scaleio_operator_build_info").value_or(0) == 1.0);
+    CHECK(metric_value(text, "scaleio_operator_gateway_requests_total", "method=\"GET\"")
+              .value_or(0) > 0);
+    CHECK(
+        metric_value(text, "scaleio_operator_eventlog_append_duration_seconds_count").value_or(0) >
+        0);
+    CHECK(
+        metric_value(text, "scaleio_operator_reconcile_total", "reconciler=\"nodes\"").has_value());
   }
 }
 
@@ -252,7 +242,9 @@ TEST_CASE("a bad setting is refused at start-up with exit code 2 and names the s
 
 namespace {
 
-bool converged(const json& drift) { return drift.value("converged", false); }
+bool converged(const json& drift) {
+  return drift.value("converged", false);
+}
 
 // Names of one kind of ScaleIO object in the simulated world, with duplicates kept.
 std::multiset<std::string> names_of(const json& world, const std::string& list) {
@@ -295,8 +287,8 @@ TEST_CASE("the daemon converges a six-node simulated cluster from empty") {
 
   auto metrics = f.get("/metrics");
   REQUIRE(metrics);
-  CHECK(metric(metrics->body, "scaleio_operator_converged") == 1.0);
-  CHECK(metric(metrics->body, "scaleio_operator_mdm_quorum_healthy") == 1.0);
+  CHECK(metric_value(metrics->body, "scaleio_operator_converged") == 1.0);
+  CHECK(metric_value(metrics->body, "scaleio_operator_mdm_quorum_healthy") == 1.0);
 }
 
 TEST_CASE("SIGKILLed mid-convergence and restarted, the daemon creates nothing twice") {
