@@ -13,6 +13,7 @@
 
 #include "eventlog/rocks_event_log.h"
 #include "tests/eventlog/events_for_tests.h"
+#include "tests/eventlog/full_disk_env.h"
 #include "tests/eventlog/small_disk.h"
 #include "tests/support/temp_dir.h"
 
@@ -21,50 +22,13 @@ using scaleio::StatusCode;
 using scaleio::eventlog::RocksEventLog;
 using scaleio::testing::agent_seen;
 using scaleio::testing::command;
+using scaleio::testing::FullDiskFileSystem;
 using scaleio::testing::one;
 using scaleio::testing::SmallTmpfs;
 using scaleio::testing::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Writes reach the file, but syncing them fails while `failing` is set: an append that fails after
-// its bytes are on disk, as a disk that errors on flush does.
-class SyncFailsFileSystem : public rocksdb::FileSystemWrapper {
- public:
-  explicit SyncFailsFileSystem(std::shared_ptr<rocksdb::FileSystem> target)
-      : FileSystemWrapper(std::move(target)) {}
-  const char* Name() const override { return "SyncFailsFileSystem"; }
-
-  std::atomic<bool> failing{false};
-
-  rocksdb::IOStatus NewWritableFile(const std::string& f, const rocksdb::FileOptions& o,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* r,
-                                    rocksdb::IODebugContext* dbg) override {
-    std::unique_ptr<rocksdb::FSWritableFile> inner;
-    auto s = target()->NewWritableFile(f, o, &inner, dbg);
-    if (s.ok()) *r = std::make_unique<File>(std::move(inner), this);
-    return s;
-  }
-
- private:
-  class File : public rocksdb::FSWritableFileOwnerWrapper {
-   public:
-    File(std::unique_ptr<rocksdb::FSWritableFile> t, SyncFailsFileSystem* fs)
-        : FSWritableFileOwnerWrapper(std::move(t)), fs_(fs) {}
-    rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
-      if (fs_->failing) return rocksdb::IOStatus::IOError("injected sync failure");
-      return target()->Sync(o, dbg);
-    }
-    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
-      if (fs_->failing) return rocksdb::IOStatus::IOError("injected sync failure");
-      return target()->Fsync(o, dbg);
-    }
-
-   private:
-    SyncFailsFileSystem* fs_;
-  };
-};
 
 constexpr const char* kStream = "commands";
 
@@ -231,7 +195,7 @@ TEST_CASE("a data disk remounted read-only refuses appends clearly and resumes o
 TEST_CASE(
     "an append that failed after its bytes reached the disk is not in the log after recovery") {
   TempDir dir;
-  auto disk = std::make_shared<SyncFailsFileSystem>(rocksdb::FileSystem::Default());
+  auto disk = std::make_shared<FullDiskFileSystem>(rocksdb::FileSystem::Default());
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(disk);
   scaleio::eventlog::EventLogOptions o;
   o.env = env.get();
@@ -242,7 +206,7 @@ TEST_CASE(
     RocksEventLog& log = **opened;
     for (int i = 0; i < 3; ++i) REQUIRE(acked.append(log, "before-" + std::to_string(i)).ok());
 
-    disk->failing = true;
+    disk->syncs_fail = true;
     auto failed = log.append("agents", ExpectedVersion::any(), one(agent_seen("ghost")));
     INFO(failed.status().to_string());
     REQUIRE_FALSE(failed.ok());
@@ -250,7 +214,7 @@ TEST_CASE(
     CHECK_THAT(failed.status().message(), Catch::Contains(dir.path()));
     acked.check(log);
 
-    disk->failing = false;
+    disk->syncs_fail = false;
     auto after = acked.append(log, "after");  // takes the failed append's sequence, 4
     INFO(after.status().to_string());
     REQUIRE(after.ok());

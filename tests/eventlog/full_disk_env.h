@@ -1,5 +1,6 @@
-// A RocksDB file system whose writes fail with "No space left on device" while `full` is set:
-// the full-disk tests inject it instead of filling a real disk.
+// A RocksDB file system whose writes fail with "No space left on device" while `full` is set, and
+// whose syncs alone fail while `syncs_fail` is set (the bytes reach the file, as on a disk that
+// errors on flush): the disk-failure tests inject it instead of breaking a real disk.
 #pragma once
 
 #include <atomic>
@@ -17,6 +18,7 @@ class FullDiskFileSystem : public rocksdb::FileSystemWrapper {
   const char* Name() const override { return "FullDiskFileSystem"; }
 
   std::atomic<bool> full{false};
+  std::atomic<bool> syncs_fail{false};
 
   rocksdb::IOStatus NewWritableFile(const std::string& f, const rocksdb::FileOptions& o,
                                     std::unique_ptr<rocksdb::FSWritableFile>* r,
@@ -46,7 +48,13 @@ class FullDiskFileSystem : public rocksdb::FileSystemWrapper {
     }
     rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
       if (fs_->full) return rocksdb::IOStatus::NoSpace("No space left on device");
+      if (fs_->syncs_fail) return rocksdb::IOStatus::IOError("injected sync failure");
       return target()->Sync(o, dbg);
+    }
+    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+      if (fs_->full) return rocksdb::IOStatus::NoSpace("No space left on device");
+      if (fs_->syncs_fail) return rocksdb::IOStatus::IOError("injected sync failure");
+      return target()->Fsync(o, dbg);
     }
 
    private:
