@@ -24,16 +24,22 @@ std::string mdm_summary(const sim::ScaleioWorld& world) {
          std::to_string(total) + " members good";
 }
 
-// Every storage object by "kind/id".
+// Every storage object by "kind/id". The kinds are listed in alphabetical order and no kind is a
+// prefix of another, and each map iterates its ids in order, so every name arrives after the
+// previous one and an end hint makes each insert constant time: this runs twice per operator
+// step, and the whole set is linear in the objects instead of a log factor more.
 std::set<std::string> storage_objects(const sim::ScaleioWorld& world) {
   std::set<std::string> out;
-  for (const auto& [id, _] : world.protection_domains()) out.insert("protection domain/" + id);
-  for (const auto& [id, _] : world.fault_sets()) out.insert("fault set/" + id);
-  for (const auto& [id, _] : world.storage_pools()) out.insert("storage pool/" + id);
-  for (const auto& [id, _] : world.sdss()) out.insert("sds/" + id);
-  for (const auto& [id, _] : world.devices()) out.insert("device/" + id);
-  for (const auto& [id, _] : world.volumes()) out.insert("volume/" + id);
-  for (const auto& [id, _] : world.sdcs()) out.insert("sdc/" + id);
+  auto add = [&](const std::string& kind, const auto& objects) {
+    for (const auto& [id, _] : objects) out.emplace_hint(out.end(), kind + "/" + id);
+  };
+  add("device", world.devices());
+  add("fault set", world.fault_sets());
+  add("protection domain", world.protection_domains());
+  add("sdc", world.sdcs());
+  add("sds", world.sdss());
+  add("storage pool", world.storage_pools());
+  add("volume", world.volumes());
   return out;
 }
 
@@ -152,8 +158,12 @@ std::optional<Violation> NoRemovalInvariant::after_operator_step(const sim::Scal
                                                                  bool removals_allowed) const {
   if (removals_allowed) return std::nullopt;
   const std::set<std::string> after = storage_objects(world);
+  // One merge walk over both sorted sets finds the first object of before_ missing afterwards
+  // (the same one a lookup per object would find), in linear time.
+  auto found = after.begin();
   for (const auto& object : before_) {
-    if (!after.count(object)) {
+    while (found != after.end() && *found < object) ++found;
+    if (found == after.end() || *found != object) {
       return Violation{"removal_without_flag",
                        object + " was removed by an operator step without --allow-removals"};
     }

@@ -4,6 +4,7 @@
 #include "sim/gateway/scaleio_world.h"
 
 #include <algorithm>
+#include <set>
 
 namespace scaleio::sim {
 
@@ -132,19 +133,27 @@ bool ScaleioWorld::sds_connected(const Sds& sds) const {
 bool ScaleioWorld::sdc_connected(const Sdc& sdc) const {
   auto it = nodes_.find(sdc.hostname);
   if (it == nodes_.end() || !has_quorum()) return false;
-  const Node& node = it->second;
+  return sdc_reaches_manager(it->second, healthy_manager_ips());
+}
+
+std::set<std::string> ScaleioWorld::healthy_manager_ips() const {
+  std::set<std::string> ips;
+  if (!cluster_) return ips;
+  for (const auto& [_, member] : cluster_->members) {
+    if (member.role != MdmRole::kManager || !mdm_healthy(member)) continue;
+    ips.insert(member.ips.begin(), member.ips.end());
+  }
+  return ips;
+}
+
+bool ScaleioWorld::sdc_reaches_manager(const Node& node,
+                                       const std::set<std::string>& manager_ips) const {
   if (!node.up || node.install.roles.count("sdc") == 0 || node.failed.count("sdc") > 0) {
     return false;
   }
   // The SDC driver is configured with MDM IPs; it connects when one of them is a cluster manager.
-  for (const auto& [_, member] : cluster_->members) {
-    if (member.role != MdmRole::kManager || !mdm_healthy(member)) continue;
-    for (const auto& ip : member.ips) {
-      const auto& mdm_ips = node.install.mdm_ips;
-      if (std::find(mdm_ips.begin(), mdm_ips.end(), ip) != mdm_ips.end()) return true;
-    }
-  }
-  return false;
+  return std::any_of(node.install.mdm_ips.begin(), node.install.mdm_ips.end(),
+                     [&](const std::string& ip) { return manager_ips.count(ip) > 0; });
 }
 
 void ScaleioWorld::refresh() {
@@ -159,13 +168,17 @@ void ScaleioWorld::refresh() {
     }
   }
   // SDC self-registration: a connected SDC the MDM has not seen yet appears with a new id.
+  // Quorum and the managers' IPs do not change inside this loop, so they are computed once and
+  // the known hostnames indexed once: a refresh runs on every install and tick, and asking
+  // sdc_connected per node (a scan of all nodes per MDM IP) made it quadratic in the cluster size.
+  if (!has_quorum()) return;
+  const std::set<std::string> manager_ips = healthy_manager_ips();
+  std::set<std::string> known;
+  for (const auto& [_, sdc] : sdcs_) known.insert(sdc.hostname);
   for (const auto& [hostname, node] : nodes_) {
-    const bool known = std::any_of(sdcs_.begin(), sdcs_.end(),
-                                   [&](const auto& kv) { return kv.second.hostname == hostname; });
-    if (known) continue;
+    if (known.count(hostname) || !sdc_reaches_manager(node, manager_ips)) continue;
     Sdc candidate;
     candidate.hostname = hostname;
-    if (!sdc_connected(candidate)) continue;
     candidate.id = ids_.next();
     candidate.guid = ids_.guid();
     candidate.ip = node.install.ip;

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -181,6 +182,10 @@ class ScaleioWorld {
  private:
   // Everything derived from health: master failover and SDC registration.
   void refresh();
+  // The IPs of the cluster's healthy managers: where a configured SDC can connect.
+  std::set<std::string> healthy_manager_ips() const;
+  // The node's SDC is installed, running and configured with one of `manager_ips` (quorum aside).
+  bool sdc_reaches_manager(const Node& node, const std::set<std::string>& manager_ips) const;
   Node* find_node(const std::string& hostname);
   Clock::TimePoint due_in(Clock::Duration delay) const;
   bool device_usable(const Device& device, const std::string& excluded_sds = {},
