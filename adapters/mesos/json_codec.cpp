@@ -130,16 +130,16 @@ auto guarded(const char* what, F f) -> decltype(f()) {
 
 json encode_subscribe(const FrameworkSettings& settings,
                       const std::optional<std::string>& framework_id) {
-  json info = {{"user", settings.user},
-               {"name", settings.name},
-               {"roles", settings.roles},
-               // PARTITION_AWARE: a task on a partitioned agent is UNREACHABLE (it may come back)
-               // rather than LOST (terminal), so the operator never starts a second node task
-               // beside one that still runs behind a partition.
-               {"capabilities",
-                json::array({{{"type", "MULTI_ROLE"}}, {{"type", "PARTITION_AWARE"}}})},
-               {"failover_timeout", settings.failover_timeout_seconds},
-               {"checkpoint", settings.checkpoint}};
+  json info = {
+      {"user", settings.user},
+      {"name", settings.name},
+      {"roles", settings.roles},
+      // PARTITION_AWARE: a task on a partitioned agent is UNREACHABLE (it may come back)
+      // rather than LOST (terminal), so the operator never starts a second node task
+      // beside one that still runs behind a partition.
+      {"capabilities", json::array({{{"type", "MULTI_ROLE"}}, {{"type", "PARTITION_AWARE"}}})},
+      {"failover_timeout", settings.failover_timeout_seconds},
+      {"checkpoint", settings.checkpoint}};
   if (!settings.principal.empty()) info["principal"] = settings.principal;
   if (!settings.webui_url.empty()) info["webui_url"] = settings.webui_url;
   if (!settings.hostname.empty()) info["hostname"] = settings.hostname;

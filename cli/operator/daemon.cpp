@@ -351,9 +351,9 @@ std::string Daemon::metrics_text() {
     metrics_.set_reconciler_paused(status.name, status.paused);
     // Only targets still waiting: a failure whose backoff has run out is not backed off from
     // (an ended node task's record stays failed for good once the relaunch is under way).
-    const auto waiting = std::count_if(
-        status.backoff.begin(), status.backoff.end(),
-        [now_ms](const auto& r) { return r.next_attempt_unix_ms > now_ms; });
+    const auto waiting =
+        std::count_if(status.backoff.begin(), status.backoff.end(),
+                      [now_ms](const auto& r) { return r.next_attempt_unix_ms > now_ms; });
     metrics_.set_reconciler_backoff_targets(status.name, static_cast<int64_t>(waiting));
     if (status.last_result.empty() || !status.drift.empty()) converged = false;
   }
