@@ -15,11 +15,9 @@
 #include <sstream>
 #include <thread>
 
-#include <fcntl.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/eventlog/small_disk.h"
 #include "tests/operator/operator_fixture.h"
 
 using namespace scaleio::testing;
@@ -272,50 +270,14 @@ TEST_CASE("SIGKILLed at random moments during convergence, the daemon still conv
   CHECK(contiguous(events));
 }
 
-namespace {
-
-// A small tmpfs over the data dir, so the test can fill the disk under the running daemon (root
-// bypasses file modes, and an open WAL keeps writing after a chmod, so modes cannot do it).
-class SmallDisk {
- public:
-  explicit SmallDisk(std::string path) : path_(std::move(path)) {
-    ::mkdir(path_.c_str(), 0700);
-    mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", 0, "size=32m,mode=0700") == 0;
-  }
-  ~SmallDisk() {
-    if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
-  }
-  bool mounted() const { return mounted_; }
-
-  // Writes a filler file until the disk is full; returns the bytes written.
-  size_t fill() {
-    // Appends: filling again takes what was freed since (the log's preallocated WAL tail).
-    const int fd = ::open((path_ + "/filler").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (fd < 0) return 0;
-    const std::string chunk(1 << 16, 'x');
-    size_t written = 0;
-    for (;;) {
-      const ssize_t n = ::write(fd, chunk.data(), chunk.size());
-      if (n <= 0) break;
-      written += static_cast<size_t>(n);
-    }
-    ::close(fd);
-    return written;
-  }
-  void free_space() { ::unlink((path_ + "/filler").c_str()); }
-
- private:
-  std::string path_;
-  bool mounted_ = false;
-};
-
-}  // namespace
-
 TEST_CASE("a full data disk refuses commands clearly, keeps serving reads, and recovers") {
   OperatorFixture f({"--agents", "3", "--seed", "7", "--time-scale", "50"});
-  SmallDisk disk(f.data_dir());
+  // A small tmpfs over the data dir, so the test can fill the disk under the running daemon (root
+  // bypasses file modes, and an open WAL keeps writing after a chmod, so modes cannot do it).
+  SmallTmpfs disk(f.data_dir(), "32m");
   if (!disk.mounted()) {
-    FAIL("cannot mount a tmpfs over the data dir (the suite runs as root: needs CAP_SYS_ADMIN)");
+    FAIL("cannot mount a tmpfs over the data dir (the suite runs as root: needs CAP_SYS_ADMIN): "
+         << disk.error());
   }
   REQUIRE(f.start_operator());
   const json drift = f.wait_for("/v1/drift", converged, 300s);
