@@ -92,44 +92,8 @@ int main(int argc, char** argv) {
   out["hardware_threads"] = std::thread::hardware_concurrency();
   out["load_average_1m_at_start"] = load_average();
 
-  // 1. Synced single writes: raw RocksDB vs our append. Repetitions alternate so that disk
-  //    weather hits both alike.
-  std::vector<double> raw, ours, grouped;
-  {
-    auto log = open_log(root + "/synced", true);
-    for (int r = 0; r < sizes.reps; ++r) {
-      raw.push_back(raw_synced_puts_per_second(root + "/raw-" + std::to_string(r),
-                                               sizes.sync_seconds, sample_event));
-      ours.push_back(appends_per_second(*log, 1, sizes.sync_seconds, sample_event));
-      grouped.push_back(appends_per_second(*log, 8, sizes.sync_seconds, sample_event));
-    }
-  }
-  double raw_m = median(raw), ours_m = median(ours), grouped_m = median(grouped);
-  out["synced_single"] = {{"raw_rocksdb_puts_per_s", raw_m},
-                          {"append_events_per_s", ours_m},
-                          {"ratio_append_to_raw", ours_m / raw_m},
-                          {"target_ratio", 0.8}};
-  out["synced_group_commit_8_threads"] = {{"events_per_s", grouped_m},
-                                          {"speedup_over_single_appender", grouped_m / ours_m},
-                                          {"target_speedup", 4.0}};
-
-  // 2. Unsynced batches of 1,000 events, against raw RocksDB WriteBatches of the same bytes.
-  {
-    std::vector<double> rates, raw_rates;
-    for (int r = 0; r < sizes.reps; ++r) {
-      raw_rates.push_back(raw_unsynced_batch_puts_per_second(
-          root + "/raw-unsynced-" + std::to_string(r), sizes.unsynced_events, sample_event));
-      auto log = open_log(root + "/unsynced-" + std::to_string(r), false);
-      auto start = Steady::now();
-      fill_unsynced(*log, sizes.unsynced_events, sample_event);
-      rates.push_back(sizes.unsynced_events / seconds_since(start));
-    }
-    out["unsynced_batches_of_1000"] = {{"events", sizes.unsynced_events},
-                                       {"events_per_s", median(rates)},
-                                       {"raw_rocksdb_puts_per_s", median(raw_rates)},
-                                       {"ratio_append_to_raw", median(rates) / median(raw_rates)},
-                                       {"target_events_per_s", 300'000}};
-  }
+  // 1. Synced single and grouped writes, 2. unsynced batches of 1,000: against raw RocksDB.
+  out.update(measure_writes(root, "", sizes, sample_event));
 
   // 3. Rebuilding a projection from the whole log.
   {

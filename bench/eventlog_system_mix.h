@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/eventlog_measures.h"
 #include "core/event_store.h"
 
 namespace scaleio::bench {
@@ -21,6 +22,12 @@ struct EventlogSizes {
   uint64_t startup_events = 5'000'000;
   uint64_t startup_tail = 10'000;
 };
+
+// The write measurements, each against raw RocksDB writing the same bytes on the same disk:
+// "synced_single", "synced_group_commit_8_threads", "unsynced_batches_of_1000". Directories are
+// `root`/`prefix`NAME.
+nlohmann::json measure_writes(const std::string& root, const std::string& prefix,
+                              const EventlogSizes& sizes, const EventSource& source);
 
 // `mix`: the events of a real run, replayed in order, round and round, to the sizes asked for.
 // Everything is written under `root`.
