@@ -101,25 +101,6 @@ class PassMeter final : public scaleio::reconcilers::RuntimeObserver {
   std::vector<PassCost> passes_;
 };
 
-// Clusters beyond the simulator's generator (1,000 agents at most): its 1,000-agent cluster, and
-// copies of its data hosts (never a manager, no volumes of their own) under new names and IPs.
-scaleio::Result<scaleio::sim::ClusterSpec> large_cluster(int agents, uint64_t seed) {
-  constexpr int kGenerated = 1000;
-  if (agents <= kGenerated) return scaleio::sim::generate_cluster_spec(agents, seed);
-  auto base = scaleio::sim::generate_cluster_spec(kGenerated, seed);
-  if (!base.ok()) return base.status();
-  scaleio::sim::ClusterSpec spec = *base;
-  for (int i = kGenerated; i < agents; ++i) {
-    // The generator's first hosts are the managers and tie-breakers: copy from the sixth on.
-    scaleio::sim::AgentSpec agent = base->agents[5 + static_cast<size_t>(i) % (kGenerated - 5)];
-    agent.hostname = "node-" + std::to_string(i + 1);
-    agent.ip = "10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
-    std::erase_if(agent.attributes, [](const auto& a) { return a.name == "scaleio-sdc-volumes"; });
-    spec.agents.push_back(std::move(agent));
-  }
-  return spec;
-}
-
 double median_of(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -206,7 +187,6 @@ nlohmann::json measure(int agents, const Args& args) {
   options.seed = args.seed;
   PassMeter meter;
   options.runtime_observer = &meter;
-  options.cluster = large_cluster;
   scaleio::dst::Simulation simulation(options);
   meter.attach(simulation.parts().transport_counters);
   const auto start = Steady::now();

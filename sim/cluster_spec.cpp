@@ -90,9 +90,43 @@ Result<ClusterSpec> load_cluster_spec(const std::string& path) {
   return parse_cluster_spec(document);
 }
 
+namespace {
+
+// Unique and valid for every index below kMaxGeneratedAgents: 10.0.0.11 to 10.0.0.254 first (the
+// addresses small clusters have always had), then 10.1.0.1 on, 250 hosts per /24.
+std::string generated_ip(int index) {
+  constexpr int kFirstSubnet = 254 - 11 + 1;
+  if (index < kFirstSubnet) return "10.0.0." + std::to_string(11 + index);
+  const int rest = index - kFirstSubnet;
+  return "10.1." + std::to_string(rest / 250) + "." + std::to_string(rest % 250 + 1);
+}
+
+}  // namespace
+
 Result<ClusterSpec> generate_cluster_spec(int count, uint64_t seed) {
-  if (count < 1 || count > 1000) {
-    return invalid_argument("--agents must be between 1 and 1000, got " + std::to_string(count));
+  if (count < 1 || count > kMaxGeneratedAgents) {
+    return invalid_argument("--agents must be between 1 and " +
+                            std::to_string(kMaxGeneratedAgents) + ", got " + std::to_string(count));
+  }
+  if (count > kMaxDistinctAgents) {
+    // Past this size the cluster grows by data hosts only: copies of the base cluster's (never a
+    // manager, never a volume of their own), so that the managers, volumes and pools stay those
+    // of a realistic cluster while the node count, the offers and the SDS/SDC lists grow.
+    auto base = generate_cluster_spec(kMaxDistinctAgents, seed);
+    if (!base.ok()) return base.status();
+    ClusterSpec spec = std::move(base.value());
+    constexpr int kFirstDataHost = 5;  // the first hosts are the managers and tie-breakers
+    spec.agents.reserve(static_cast<std::size_t>(count));
+    for (int i = kMaxDistinctAgents; i < count; ++i) {
+      AgentSpec agent = spec.agents[static_cast<std::size_t>(
+          kFirstDataHost + i % (kMaxDistinctAgents - kFirstDataHost))];
+      agent.hostname = "node-" + std::to_string(i + 1);
+      agent.ip = generated_ip(i);
+      std::erase_if(agent.attributes,
+                    [](const auto& a) { return a.name == "scaleio-sdc-volumes"; });
+      spec.agents.push_back(std::move(agent));
+    }
+    return spec;
   }
   std::mt19937_64 rng(seed);
   auto coin = [&](int percent) { return static_cast<int>(rng() % 100) < percent; };
@@ -118,7 +152,7 @@ Result<ClusterSpec> generate_cluster_spec(int count, uint64_t seed) {
     char name[32];
     std::snprintf(name, sizeof name, "node-%02d", i + 1);
     agent.hostname = name;
-    agent.ip = "10.0.0." + std::to_string(11 + i);
+    agent.ip = generated_ip(i);
     agent.resources = default_agent_resources();
 
     std::string persona = "data";

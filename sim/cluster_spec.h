@@ -31,9 +31,16 @@ struct ClusterSpec {
 Result<ClusterSpec> parse_cluster_spec(const nlohmann::json& document);
 Result<ClusterSpec> load_cluster_spec(const std::string& path);
 
+// The generator's bounds: up to kMaxDistinctAgents every host is drawn from the seed; past it the
+// cluster grows by copies of those data hosts (new names and IPs, no volumes), up to
+// kMaxGeneratedAgents (issue 11 measures the daemon at 5,000).
+inline constexpr int kMaxDistinctAgents = 1000;
+inline constexpr int kMaxGeneratedAgents = 10000;
+
 // A realistic cluster of `agents` nodes: 3 or 5 MDM personas (1 for fewer than 3 nodes), SDSs in
-// domains pd1 and pd2, 2–4 devices per node, an SDC everywhere, a few declared volumes. The same
-// (agents, seed) always gives the same cluster.
+// domains pd1 and pd2, 2–4 devices per node, an SDC everywhere, a few declared volumes (on the
+// first kMaxDistinctAgents nodes). Hostnames node-01, node-02, ... and IPv4 addresses are unique.
+// The same (agents, seed) always gives the same cluster.
 Result<ClusterSpec> generate_cluster_spec(int agents, uint64_t seed);
 
 Resources default_agent_resources();

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   bool print_cluster = false;
 
   auto* agents_option = app.add_option("--agents", agents, "generate a cluster of N agents")
-                            ->check(CLI::Range(1, 1000));
+                            ->check(CLI::Range(1, kMaxGeneratedAgents));
   auto* cluster_option =
       app.add_option("--cluster", cluster_file, "cluster file (JSON)")->check(CLI::ExistingFile);
   agents_option->excludes(cluster_option);
