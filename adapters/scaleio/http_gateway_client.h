@@ -61,6 +61,9 @@ class HttpGatewayClient final : public GatewayClient {
   Status switch_cluster_mode(const sio::ClusterModeChange& change) override;
 
   RestSession& session() { return *session_; }
+  // For the daemon's readiness and metrics, not part of the GatewayClient port: the request
+  // waiting longest for the gateway right now (nullopt when none is).
+  std::optional<InFlightRequest> oldest_in_flight() const { return session_->oldest_in_flight(); }
 
  private:
   explicit HttpGatewayClient(std::unique_ptr<RestSession> session);

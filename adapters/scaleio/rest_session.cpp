@@ -49,7 +49,9 @@ Result<std::unique_ptr<RestSession>> RestSession::create_with_transport(
 }
 
 RestSession::RestSession(SessionOptions options, std::unique_ptr<HttpTransport> transport)
-    : options_(std::move(options)), connection_(std::move(transport)) {
+    : options_(std::move(options)),
+      in_flight_(options_.clock ? *options_.clock : SystemClock::instance()),
+      connection_(std::move(transport)) {
   if (!options_.random) {
     options_.random = seeded_uniform(reinterpret_cast<uintptr_t>(this));
   }
@@ -160,6 +162,8 @@ Result<json> RestSession::call(http::verb verb, const std::string& path,
   request.prepare_payload();
 
   const bool may_repeat = repeatable == Repeatable::kYes;
+  // Counted before the lock: a call queued behind a hung one waits too.
+  const auto in_flight = in_flight_.start(std::string(http::to_string(verb)), target);
   std::lock_guard lock(mu_);
   for (int attempt_no = 1;; ++attempt_no) {
     auto reply = attempt(request, endpoint, may_repeat);

@@ -20,7 +20,9 @@
 #include "adapters/scaleio/gateway_url.h"
 #include "adapters/scaleio/http_connection.h"
 #include "adapters/scaleio/http_transport.h"
+#include "adapters/scaleio/in_flight_requests.h"
 #include "adapters/scaleio/request_counters.h"
+#include "core/clock.h"
 #include "core/status.h"
 
 namespace scaleio::gateway {
@@ -34,6 +36,7 @@ struct SessionOptions {
   UniformRandom random;  // default: seeded from the address of the session
   Sleeper sleeper;       // default: the calling thread sleeps
   RequestObserver on_request;
+  const Clock* clock = nullptr;  // times requests in flight; default: the system clock
 };
 
 // Whether a request may be sent again after a failure whose outcome is unknown.
@@ -62,6 +65,10 @@ class RestSession {
   int logins() const;
   int connections_opened() const;
   const GatewayUrl& url() const { return options_.url; }
+  // The call waiting longest for its answer (retries included), or nullopt; see
+  // in_flight_requests.h. Never blocks on a request under way.
+  std::optional<InFlightRequest> oldest_in_flight() const { return in_flight_.oldest(); }
+  size_t requests_in_flight() const { return in_flight_.count(); }
 
  private:
   RestSession(SessionOptions options, std::unique_ptr<HttpTransport> transport);
@@ -75,6 +82,7 @@ class RestSession {
   void authorize(HttpRequestMessage& request) const;
 
   SessionOptions options_;
+  InFlightRequests in_flight_;  // its own lock: read while mu_ is held by a hung request
   mutable std::mutex mu_;
   std::unique_ptr<HttpTransport> connection_;
   std::string token_;
