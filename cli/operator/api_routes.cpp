@@ -153,7 +153,8 @@ Status add_api_routes(http::Router& router, Daemon& daemon) {
        }},
       {"GET", "/readyz",
        "200 when the log is open and takes appends, Mesos subscribed and the gateway "
-       "reachable; else 503 naming the failing checks",
+       "reachable with no request waiting past --gateway-request-stuck-after; else 503 naming "
+       "the failing checks",
        false,
        [&daemon](const http::Request&, const Exchange& ex) {
          const auto r = daemon.readiness();

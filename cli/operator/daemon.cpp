@@ -65,7 +65,8 @@ Daemon::Daemon(OperatorSettings settings, Logger& log, const Clock& clock)
       log_(log),
       clock_(clock),
       metrics_(metrics::BuildInfo{SCALEIO_VERSION, SCALEIO_COMMIT}),
-      gateway_requests_(metrics_) {}
+      gateway_requests_(metrics_),
+      gateway_hang_(metrics_.registry(), settings_.gateway_request_stuck_after) {}
 
 Daemon::~Daemon() {
   stop();
@@ -155,6 +156,7 @@ Status Daemon::start_gateway() {
   options.tls.ca_file = settings_.gateway_ca_file;
   options.tls.insecure_skip_verify = settings_.gateway_insecure;
   options.on_request = gateway_requests_.observer();
+  options.clock = &clock_;
   auto client = gateway::HttpGatewayClient::create(options);
   if (!client.ok()) {
     return Status(client.status().code(), "--gateway: " + client.status().message());
@@ -308,6 +310,14 @@ Daemon::Readiness Daemon::readiness() const {
                                                                         : ": " + state.last_error));
     }
   }
+  if (gateway_) {
+    // Named while the request still hangs, long before the client gives up on it.
+    const auto oldest = gateway_->oldest_in_flight();
+    gateway_hang_.record(oldest);
+    if (auto why = gateway_hang_.problem(oldest, gateway_->session().url().origin())) {
+      r.failing.emplace_back("gateway_request", *why);
+    }
+  }
   r.ready = r.failing.empty();
   return r;
 }
@@ -335,6 +345,7 @@ std::optional<std::string> Daemon::framework_id() const {
 std::string Daemon::metrics_text() {
   if (observer_) metrics::record_observed(metrics_, observer_->state());
   if (rocks_) metrics_.set_eventlog_last_sequence(rocks_->last_sequence());
+  if (gateway_) gateway_hang_.record(gateway_->oldest_in_flight());
   if (mesos_) {
     metrics_.set_mesos_subscribed(mesos_->subscribed());
     // Offers the client declined on its own (unused past the hold), counted once each.

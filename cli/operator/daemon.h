@@ -19,6 +19,7 @@
 #include "adapters/scaleio/gateway_observer.h"
 #include "adapters/scaleio/http_gateway_client.h"
 #include "cli/operator/counting_driver.h"
+#include "cli/operator/gateway_hang_check.h"
 #include "cli/operator/logger.h"
 #include "cli/operator/mesos_events.h"
 #include "cli/operator/settings.h"
@@ -87,6 +88,7 @@ class Daemon final : public reconcilers::RuntimeObserver {
 
   metrics::OperatorMetrics metrics_;
   metrics::GatewayRequestRecorder gateway_requests_;
+  GatewayHangCheck gateway_hang_;
   std::unique_ptr<eventlog::RocksEventLog> rocks_;
   std::unique_ptr<TimedEventStore> store_;
 

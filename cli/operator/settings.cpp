@@ -171,6 +171,22 @@ std::vector<SettingSpec> specs() {
       {"gateway-insecure", Kind::kBool,
        "do not verify the gateway's TLS certificate (lab use only)",
        [](S& s, const std::string& v) { return parse_bool(v, s.gateway_insecure); }},
+      {"gateway-request-stuck-after", Kind::kDuration,
+       "/readyz fails, naming the request, when one gateway request has waited this long "
+       "(default 15s, 1s-40s)",
+       [](S& s, const std::string& v) {
+         if (Status st = set_duration(s.gateway_request_stuck_after, v); !st.ok()) return st;
+         // Shorter, an ordinary slow answer (a large listing) flips readiness; longer, the client
+         // has given up on a hung gateway (4 attempts of 10 s) and the observer already reports
+         // it unreachable.
+         if (s.gateway_request_stuck_after < std::chrono::seconds(1) ||
+             s.gateway_request_stuck_after > std::chrono::seconds(40)) {
+           return invalid_argument("'" + v +
+                                   "' is not between 1s and 40s (the client gives up on a hung "
+                                   "gateway after 4 attempts of 10 s)");
+         }
+         return Status();
+       }},
       {"cluster-name", Kind::kText, "ScaleIO system name (default scaleio)",
        text(&S::cluster_name)},
       {"mdm-ips", Kind::kList,

@@ -34,6 +34,9 @@ struct OperatorSettings {
   std::string gateway_password_file;
   std::string gateway_ca_file;
   bool gateway_insecure = false;
+  // /readyz fails when one gateway request has waited this long: well before the client gives up
+  // on a hung gateway (4 attempts of 10 s), so a dashboard names the request within seconds.
+  std::chrono::milliseconds gateway_request_stuck_after{15'000};
   // The cluster
   std::string cluster_name = "scaleio";
   std::vector<std::string> mdm_ips;
