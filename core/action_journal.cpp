@@ -29,6 +29,21 @@ TargetRecord& ActionJournal::record(const std::string& reconciler, const std::st
   return r;
 }
 
+void ActionJournal::reindex(const TargetRecord& r) {
+  auto place = [&](std::map<std::string, TargetIndex, std::less<>>& index, bool member) {
+    if (member) {
+      index[r.reconciler][r.target] = &r;
+      return;
+    }
+    auto it = index.find(r.reconciler);
+    if (it == index.end()) return;
+    it->second.erase(r.target);
+    if (it->second.empty()) index.erase(it);
+  };
+  place(pending_, r.pending.has_value());
+  place(failing_, r.consecutive_failures > 0);
+}
+
 void ActionJournal::apply(const Envelope& event) {
   last_sequence_ = std::max(last_sequence_, event.sequence());
   switch (event.payload_case()) {
@@ -38,6 +53,7 @@ void ActionJournal::apply(const Envelope& event) {
       r.pending = e;
       r.pending_sequence = event.sequence();
       r.last_action = e.action();
+      reindex(r);
       break;
     }
     case Envelope::kActionSucceeded: {
@@ -54,6 +70,7 @@ void ActionJournal::apply(const Envelope& event) {
       r.last_outcome_unix_ms = event.timestamp_unix_ms();
       if (is_create(e.action())) created_[e.target()] = e.result();
       if (is_remove(e.action())) created_.erase(e.target());
+      reindex(r);
       break;
     }
     case Envelope::kActionFailed: {
@@ -68,6 +85,7 @@ void ActionJournal::apply(const Envelope& event) {
       r.last_error = e.error();
       r.last_outcome_sequence = event.sequence();
       r.last_outcome_unix_ms = event.timestamp_unix_ms();
+      reindex(r);
       break;
     }
     case Envelope::kOperatorCommand: {
@@ -89,8 +107,8 @@ const TargetRecord* ActionJournal::find(std::string_view reconciler,
 
 std::vector<const TargetRecord*> ActionJournal::pending(std::string_view reconciler) const {
   std::vector<const TargetRecord*> out;
-  for (const auto& [key, r] : targets_) {
-    if (key.first == reconciler && r.pending) out.push_back(&r);
+  if (auto it = pending_.find(reconciler); it != pending_.end()) {
+    for (const auto& [_, r] : it->second) out.push_back(r);
   }
   std::sort(out.begin(), out.end(), [](const TargetRecord* a, const TargetRecord* b) {
     return a->pending_sequence < b->pending_sequence;
@@ -100,8 +118,8 @@ std::vector<const TargetRecord*> ActionJournal::pending(std::string_view reconci
 
 std::vector<const TargetRecord*> ActionJournal::failing(std::string_view reconciler) const {
   std::vector<const TargetRecord*> out;
-  for (const auto& [key, r] : targets_) {
-    if (key.first == reconciler && r.consecutive_failures > 0) out.push_back(&r);
+  if (auto it = failing_.find(reconciler); it != failing_.end()) {
+    for (const auto& [_, r] : it->second) out.push_back(r);  // in target order, as before
   }
   return out;
 }
@@ -122,6 +140,8 @@ std::string ActionJournal::created_id(std::string_view target) const {
 }
 
 void ActionJournal::reset() {
+  pending_.clear();
+  failing_.clear();
   targets_.clear();
   created_.clear();
   paused_.clear();
@@ -180,6 +200,7 @@ Status ActionJournal::restore(std::string_view state) {
         }
         r.pending = std::move(intent);
       }
+      reindex(r);
     }
   } catch (const nlohmann::json::exception& e) {
     reset();
