@@ -32,7 +32,17 @@ struct ReconcileInput {
   Clock::TimePoint now;
   uint64_t last_sequence = 0;
   bool allow_removals = false;  // --allow-removals
+  // The observed state's index and drift from the plan, when the caller keeps them (LiveState
+  // does, across passes, until either changes); null: the pass computes its own (analysis_of).
+  const observed::DriftAnalysis* analysis = nullptr;
 };
+
+// The input's analysis, or one computed into `own` when the input carries none.
+inline const observed::DriftAnalysis& analysis_of(const ReconcileInput& input,
+                                                  std::optional<observed::DriftAnalysis>& own) {
+  if (input.analysis != nullptr) return *input.analysis;
+  return own.emplace(input.plan, input.observed);
+}
 
 struct PassOutcome {
   // What is still between the world and the plan after this pass, including items the reconciler

@@ -97,9 +97,11 @@ class Decider {
   Decision finish() {
     // The plain differences (missing, unexpected, mismatched, unhealthy) come from the shared
     // drift function; this reconciler adds why it waits or refuses.
-    for (auto& item : observed::drift(in_.plan, in_.observed)) {
+    std::vector<DriftItem> computed;
+    if (in_.drift == nullptr) computed = observed::drift(in_.plan, in_.observed);
+    for (const auto& item : in_.drift ? *in_.drift : computed) {
       if (item.resource == "mdm-cluster" || item.resource.starts_with("mdm/")) {
-        out_.drift.push_back(std::move(item));
+        out_.drift.push_back(item);
       }
     }
     auto& d = out_.drift;

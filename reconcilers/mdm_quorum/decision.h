@@ -52,6 +52,8 @@ struct DecideInput {
   // Member id -> when it was first seen not Normal (reconcilers/mdm_quorum/outage_tracker.h).
   const std::map<std::string, Clock::TimePoint>& down_since;
   const MdmQuorumSettings& settings;
+  // drift(plan, observed) when the caller already has it (ReconcileInput::analysis); else computed.
+  const std::vector<observed::DriftItem>* drift = nullptr;
 };
 
 struct Step {

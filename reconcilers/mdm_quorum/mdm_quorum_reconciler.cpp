@@ -33,9 +33,9 @@ bool MdmQuorumReconciler::wakes_on(const Envelope& event) const {
 
 PassOutcome MdmQuorumReconciler::reconcile(const ReconcileInput& input, ActionExecutor& actions) {
   outages_.update(input.observed, input.now);
-  const mdm::Decision decision =
-      mdm::decide({input.plan, input.observed, input.tasks, input.journal, input.now,
-                   input.last_sequence, outages_.down_since(), settings_});
+  const mdm::Decision decision = mdm::decide(
+      {input.plan, input.observed, input.tasks, input.journal, input.now, input.last_sequence,
+       outages_.down_since(), settings_, input.analysis ? &input.analysis->items() : nullptr});
   PassOutcome out;
   out.drift = decision.drift;
   out.requeue_after = decision.requeue_after;

@@ -18,6 +18,7 @@ bool changes_agents(const Envelope& e) {
 
 Result<LiveStateLoad> LiveState::load() {
   loaded_ = false;
+  analysis_.reset();  // it points into the projections about to be rebuilt
   LiveStateLoad summary;
   // Every projection up to the same sequence, although appends may go on meanwhile.
   const uint64_t up_to = store_.last_sequence();
@@ -53,6 +54,7 @@ Result<uint64_t> LiveState::catch_up() {
   const uint64_t to = store_.last_sequence();
   uint64_t applied = 0;
   bool agents_changed = false;
+  const uint64_t observed_before = observed_.state().last_sequence;
   // One scan feeds all four projections (catch_up_projection would read the tail four times).
   Status s = store_.scan(last_sequence_ + 1, to, [&](const Envelope& e) {
     agents_.apply(e);
@@ -65,6 +67,8 @@ Result<uint64_t> LiveState::catch_up() {
     return true;
   });
   if (!s.ok()) return s;
+  // Every event the observed state folds raises its last_sequence.
+  if (observed_.state().last_sequence != observed_before) analysis_.reset();
   if (agents_changed) compute_plan();
   if (agents_changed || plan_unrecorded_) {
     if (Status r = record_plan(); !r.ok()) return r;
@@ -76,6 +80,7 @@ void LiveState::compute_plan() {
   std::vector<events::AgentObserved> agents;
   agents.reserve(agents_.agents().size());
   for (const auto& [host, agent] : agents_.agents()) agents.push_back(agent);
+  analysis_.reset();
   plan_ = plan::build_plan(agents, settings_);
 }
 
@@ -112,6 +117,10 @@ Status LiveState::save_snapshots() {
 }
 
 ReconcileInput LiveState::input(Clock::TimePoint now, bool allow_removals) const {
+  if (!analysis_) {
+    analysis_.emplace(plan_, observed_.state());
+    ++analyses_computed_;
+  }
   return ReconcileInput{.plan = plan_,
                         .observed = observed_.state(),
                         .tasks = tasks_,
@@ -119,7 +128,8 @@ ReconcileInput LiveState::input(Clock::TimePoint now, bool allow_removals) const
                         .journal = journal_,
                         .now = now,
                         .last_sequence = last_sequence_,
-                        .allow_removals = allow_removals};
+                        .allow_removals = allow_removals,
+                        .analysis = &*analysis_};
 }
 
 }  // namespace scaleio::reconcilers

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,8 @@ class LiveState {
   // then; never required for correctness.
   Status save_snapshots();
 
-  // A view valid until the next load() / catch_up().
+  // A view valid until the next load() / catch_up(). Its drift analysis is kept until the
+  // observed state or the plan changes, so passes over an unchanged world share one.
   ReconcileInput input(Clock::TimePoint now, bool allow_removals) const;
 
   const plan::Plan& plan() const { return plan_; }
@@ -56,6 +58,8 @@ class LiveState {
   const observed::ObservedState& observed() const { return observed_.state(); }
   const ActionJournal& journal() const { return journal_; }
   uint64_t last_sequence() const { return last_sequence_; }
+  // How many drift analyses input() computed (an idle pass computes none).
+  uint64_t analyses_computed() const { return analyses_computed_; }
 
  private:
   void compute_plan();
@@ -70,6 +74,9 @@ class LiveState {
   observed::ObservedProjection observed_;
   ActionJournal journal_;
   plan::Plan plan_;
+  // Derived from observed_ and plan_ on first use; dropped whenever either changes.
+  mutable std::optional<observed::DriftAnalysis> analysis_;
+  mutable uint64_t analyses_computed_ = 0;
   uint64_t last_sequence_ = 0;
   bool loaded_ = false;
   bool plan_unrecorded_ = false;  // recording failed: try again at the next catch-up

@@ -52,12 +52,17 @@ std::string sdc_display(const ObservedState& obs, const std::string& sdc_id) {
 class SdcPass {
  public:
   SdcPass(const ReconcileInput& input, ActionExecutor& actions, GatewayClient& gateway)
-      : in_(input), obs_(input.observed), index_(obs_), actions_(actions), gateway_(gateway) {}
+      : in_(input),
+        obs_(input.observed),
+        analysis_(analysis_of(input, own_analysis_)),
+        index_(analysis_.index()),
+        actions_(actions),
+        gateway_(gateway) {}
 
   PassOutcome run() {
     std::vector<DriftItem> items;
-    for (auto& item : observed::drift(in_.plan, index_)) {
-      if (owned(item.resource)) items.push_back(std::move(item));
+    for (const auto& item : analysis_.items()) {
+      if (owned(item.resource)) items.push_back(item);
     }
     if (obs_.stale) {
       hold(items, "waiting for a fresh observation of the gateway");
@@ -319,7 +324,9 @@ class SdcPass {
 
   const ReconcileInput& in_;
   const ObservedState& obs_;
-  const observed::ObservedIndex index_;  // per-object lookups: a pass stays linear in the cluster
+  std::optional<observed::DriftAnalysis> own_analysis_;  // when the input carries none
+  const observed::DriftAnalysis& analysis_;
+  const observed::ObservedIndex& index_;  // per-object lookups: a pass stays linear in the cluster
   ActionExecutor& actions_;
   GatewayClient& gateway_;
   PassOutcome out_;

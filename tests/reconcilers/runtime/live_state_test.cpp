@@ -138,3 +138,54 @@ TEST_CASE("live state loads from snapshots of different ages in one scan, equal 
     check_equal(again, FullReplay(*w.log, reload->last_sequence));
   }
 }
+
+TEST_CASE("passes share one drift analysis until the observed state or the plan changes") {
+  Log w;
+  for (int r = 1; r <= 3; ++r) w.round(r);
+  LiveState live(*w.log, {});
+  REQUIRE(live.catch_up().ok());
+  const auto now = scaleio::Clock::TimePoint{};
+  auto analysis = [&] { return live.input(now, false).analysis; };
+  // Equal to what a pass would compute itself from the same plan and state.
+  auto check_fresh = [&] {
+    REQUIRE(analysis() != nullptr);
+    CHECK(analysis()->items() == scaleio::observed::drift(live.plan(), live.observed()));
+  };
+
+  check_fresh();
+  const uint64_t built = live.analyses_computed();
+  check_fresh();
+  CHECK(live.analyses_computed() == built);  // the second pass reused the first one's
+
+  SECTION("events that change neither (journal, tasks) keep it") {
+    w.append("reconciler/nodes", intent_event("nodes", "launch_task", "node/h9"));
+    w.append("task/t1", task_status_event("t1"));
+    REQUIRE(live.catch_up().ok());
+    check_fresh();
+    CHECK(live.analyses_computed() == built);
+  }
+  SECTION("an observation rebuilds it") {
+    const auto items_before = analysis()->items();  // "gateway: not observed yet"
+    Envelope reached;
+    reached.mutable_gateway_reachable()->set_version("3.0");
+    w.append("scaleio/gateway", reached);
+    w.append("scaleio/gateway", sds_event("sds-new", "Normal"));
+    REQUIRE(live.catch_up().ok());
+    check_fresh();
+    CHECK(live.analyses_computed() == built + 1);
+    CHECK(analysis()->items() != items_before);  // now: the SDSs the plan does not know
+  }
+  SECTION("a new agent (a new plan) rebuilds it") {
+    const size_t nodes_before = live.plan().nodes.size();
+    w.append("node/h10", agent_event("h10", true));
+    REQUIRE(live.catch_up().ok());
+    CHECK(live.plan().nodes.size() == nodes_before + 1);
+    check_fresh();
+    CHECK(live.analyses_computed() == built + 1);
+  }
+  SECTION("a reload rebuilds it") {
+    REQUIRE(live.load().ok());
+    check_fresh();
+    CHECK(live.analyses_computed() == built + 1);
+  }
+}
