@@ -139,6 +139,7 @@ OperatorMetrics::OperatorMetrics(const BuildInfo& build_info)
   }
   gateway_request_duration_seconds_.Add({}, gateway_buckets());
   gateway_reachable_.Add({}).Set(0);
+  gateway_oldest_request_seconds_.Add({}).Set(0);
   build_info_.Add({{"version", build_info.version}, {"commit", build_info.commit}}).Set(1);
 }
 
@@ -257,6 +258,10 @@ void OperatorMetrics::gateway_request_done(std::string_view method, int status,
 
 void OperatorMetrics::set_gateway_reachable(bool reachable) {
   gateway_reachable_.Add({}).Set(as_gauge(reachable));
+}
+
+void OperatorMetrics::set_gateway_oldest_request_seconds(double seconds) {
+  gateway_oldest_request_seconds_.Add({}).Set(seconds);
 }
 
 void OperatorMetrics::set_eventlog_last_sequence(uint64_t sequence) {

@@ -55,6 +55,9 @@ inline constexpr std::string_view kPrefix = "scaleio_operator_";
           "Requests sent to the ScaleIO gateway, by method and HTTP status code (0 = no answer).") \
   HISTOGRAM(gateway_request_duration_seconds, "Time one ScaleIO gateway request took.")            \
   GAUGE(gateway_reachable, "1 when the last gateway observation succeeded, else 0.")               \
+  GAUGE(gateway_oldest_request_seconds,                                                            \
+        "How long the oldest ScaleIO gateway request in flight has waited for its answer, "        \
+        "retries included; 0 when none is.")                                                       \
   GAUGE(reconciler_paused, "1 while an operator has paused the reconciler, else 0.")               \
   GAUGE(reconciler_backoff_targets, "Targets a reconciler is backing off from after failures.")    \
   GAUGE(build_info, "Always 1; the labels name the running build.")
@@ -118,6 +121,7 @@ class OperatorMetrics {
   void gateway_request_done(std::string_view method, int status,
                             std::optional<double> seconds = std::nullopt);
   void set_gateway_reachable(bool reachable);
+  void set_gateway_oldest_request_seconds(double seconds);  // 0 when nothing is in flight
 
   // --- event log ---
   void set_eventlog_last_sequence(uint64_t sequence);

@@ -66,7 +66,7 @@ Daemon::Daemon(OperatorSettings settings, Logger& log, const Clock& clock)
       clock_(clock),
       metrics_(metrics::BuildInfo{SCALEIO_VERSION, SCALEIO_COMMIT}),
       gateway_requests_(metrics_),
-      gateway_hang_(metrics_.registry(), settings_.gateway_request_stuck_after) {}
+      gateway_hang_(metrics_, settings_.gateway_request_stuck_after) {}
 
 Daemon::~Daemon() {
   stop();

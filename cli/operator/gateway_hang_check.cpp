@@ -18,18 +18,12 @@ std::string duration_text(std::chrono::milliseconds d) {
 
 }  // namespace
 
-GatewayHangCheck::GatewayHangCheck(prometheus::Registry& registry,
+GatewayHangCheck::GatewayHangCheck(metrics::OperatorMetrics& metrics,
                                    std::chrono::milliseconds stuck_after)
-    : oldest_seconds_(prometheus::BuildGauge()
-                          .Name(kOldestGatewayRequestMetric)
-                          .Help("How long the oldest ScaleIO gateway request in flight has waited "
-                                "for its answer, retries included; 0 when none is.")
-                          .Register(registry)
-                          .Add({})),
-      stuck_after_(stuck_after) {}
+    : metrics_(metrics), stuck_after_(stuck_after) {}
 
 void GatewayHangCheck::record(const std::optional<gateway::InFlightRequest>& oldest) const {
-  oldest_seconds_.Set(oldest ? seconds(oldest->age) : 0.0);
+  metrics_.set_gateway_oldest_request_seconds(oldest ? seconds(oldest->age) : 0.0);
 }
 
 std::optional<std::string> GatewayHangCheck::problem(

@@ -2,29 +2,22 @@
 // accepts connections but never answers only after 4 attempts of 10 s, and only then does the
 // observer record it unreachable. /readyz fails as soon as one request has waited longer than
 // --gateway-request-stuck-after, and scaleio_operator_gateway_oldest_request_seconds shows the
-// wait on a dashboard.
-//
-// The gauge is registered here, beside the daemon that feeds it, rather than in
-// SCALEIO_OPERATOR_METRICS: only the daemon holds the concrete client that knows what is in flight.
+// wait on a dashboard (fed from here: only the daemon holds the concrete client that knows what
+// is in flight).
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
 
-#include <prometheus/gauge.h>
-#include <prometheus/registry.h>
-
+#include "adapters/metrics/operator_metrics.h"
 #include "adapters/scaleio/in_flight_requests.h"
 
 namespace scaleio::operator_daemon {
 
-inline constexpr const char* kOldestGatewayRequestMetric =
-    "scaleio_operator_gateway_oldest_request_seconds";
-
 class GatewayHangCheck {
  public:
-  GatewayHangCheck(prometheus::Registry& registry, std::chrono::milliseconds stuck_after);
+  GatewayHangCheck(metrics::OperatorMetrics& metrics, std::chrono::milliseconds stuck_after);
 
   // Sets the gauge to the age of `oldest` in seconds (0 when nothing is in flight).
   void record(const std::optional<gateway::InFlightRequest>& oldest) const;
@@ -34,7 +27,7 @@ class GatewayHangCheck {
                                      const std::string& gateway_origin) const;
 
  private:
-  prometheus::Gauge& oldest_seconds_;
+  metrics::OperatorMetrics& metrics_;
   std::chrono::milliseconds stuck_after_;
 };
 

@@ -49,6 +49,7 @@ const json kSampleOperatorOptions = {
     {"node_mem", 768},
     {"mdm_member_timeout", "15m"},
     {"agent_gone_after", "30m"},
+    {"gateway_request_stuck_after", "20s"},
     {"allow_removals", true},
     {"agent_admin_password_file", "/run/secrets/mdm-admin"},
     {"admin_token_secret", "test/admin-token"},
@@ -355,6 +356,7 @@ TEST_CASE("the daemon's own parser accepts the rendered app's settings") {
     CHECK(s.allow_removals);
     CHECK(s.mdm_member_timeout == std::chrono::minutes(15));
     CHECK(s.agent_gone_after == std::chrono::minutes(30));
+    CHECK(s.gateway_request_stuck_after == std::chrono::seconds(20));
     CHECK(s.observe_interval == std::chrono::seconds(20));
     CHECK(s.advertise_url == "http://operator.example:9110");
     CHECK(s.node_binary == "/opt/scaleio/scaleio-node");
