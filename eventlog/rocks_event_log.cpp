@@ -19,6 +19,7 @@
 #include "eventlog/keys.h"
 #include "eventlog/rocks_info_log.h"
 #include "eventlog/rocks_status.h"
+#include "eventlog/tsan_annotations.h"
 
 namespace scaleio::eventlog {
 
@@ -339,7 +340,8 @@ Result<uint64_t> RocksEventLog::last_sequence_in_db() const {
   uint64_t last = keys::get_be64(it->key().ToStringView());
   // The newest event must decode: a torn or foreign tail is reported, not silently served.
   Envelope probe;
-  if (Status s = decode(it->value().ToStringView(), last, &probe); !s.ok()) return s;
+  std::string copy;
+  if (Status s = decode(rocks_bytes(it->value(), &copy), last, &probe); !s.ok()) return s;
   return last;
 }
 
@@ -582,11 +584,12 @@ Status RocksEventLog::roll_back_unacknowledged(uint64_t acknowledged) {
   // double the event, and the next append would reuse its sequence. Delete it with its indexes.
   rocksdb::WriteBatch batch;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_cf_));
+  std::string copy;
   for (it->Seek(keys::sequence_key(acknowledged + 1)); it->Valid(); it->Next()) {
     const uint64_t seq = keys::get_be64(it->key().ToStringView());
     batch.Delete(events_cf_, it->key());
     Envelope e;
-    if (!decode(it->value().ToStringView(), seq, &e).ok()) continue;  // no index to find
+    if (!decode(rocks_bytes(it->value(), &copy), seq, &e).ok()) continue;  // no index to find
     batch.Delete(streams_cf_, keys::prefixed_key(e.stream_id(), e.stream_version()));
     batch.Delete(types_cf_, keys::prefixed_key(e.event_type(), seq));
   }
@@ -672,6 +675,7 @@ Status RocksEventLog::scan(uint64_t from_sequence, uint64_t to_sequence,
   google::protobuf::Arena arena;
   int in_arena = 0;
   uint64_t expected = from_sequence;
+  std::string copy;
   for (it->Seek(keys::sequence_key(from_sequence)); it->Valid(); it->Next()) {
     uint64_t seq = keys::get_be64(it->key().ToStringView());
     if (seq != expected) {
@@ -684,7 +688,7 @@ Status RocksEventLog::scan(uint64_t from_sequence, uint64_t to_sequence,
       in_arena = 0;
     }
     Envelope* event = google::protobuf::Arena::CreateMessage<Envelope>(&arena);
-    if (Status s = decode(it->value().ToStringView(), seq, event); !s.ok()) return s;
+    if (Status s = decode(rocks_bytes(it->value(), &copy), seq, event); !s.ok()) return s;
     ++expected;
     if (!visit(*event)) return Status();
   }
@@ -705,10 +709,13 @@ Result<std::vector<Envelope>> RocksEventLog::read_stream(std::string_view stream
   std::vector<Envelope> out;
   std::string prefix = keys::prefix_of(stream);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
+  std::string copy;
   for (it->Seek(keys::prefixed_key(stream, std::max<uint64_t>(from_version, 1)));
        it->Valid() && out.size() < max_events; it->Next()) {
     if (!it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) break;
-    uint64_t seq = keys::get_be64(it->value().ToStringView());
+    // The index entry may belong to an append whose Write has not returned yet (skipped just
+    // below): its bytes are read through rocks_bytes, see tsan_annotations.h.
+    uint64_t seq = keys::get_be64(rocks_bytes(it->value(), &copy));
     if (seq > last_committed_.load()) break;
     std::string bytes;
     rocksdb::Status s =
@@ -873,7 +880,8 @@ Result<std::optional<Snapshot>> RocksEventLog::latest_snapshot(std::string_view 
   if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
     return std::optional<Snapshot>();
   }
-  std::string_view value = it->value().ToStringView();
+  std::string copy;
+  std::string_view value = rocks_bytes(it->value(), &copy);
   if (value.size() < 4) {
     return data_loss("snapshot of '" + std::string(projection) + "' in the event log at " + path_ +
                      " is truncated");
