@@ -27,6 +27,11 @@ class ObservedIndex {
   using SeenSds = Seen<events::SdsObserved>;
 
   explicit ObservedIndex(const ObservedState& state) : state_(state) {
+    // Sized up front: growing the tables rehashes every key again (this runs once per change).
+    sdss_by_name_.reserve(state.sdss.size());
+    sdss_by_ip_.reserve(state.sdss.size());
+    sdcs_by_ip_.reserve(state.sdcs.size());
+    volumes_by_name_.reserve(state.volumes.size());
     for (const auto& [_, pd] : state.protection_domains) {
       domains_by_name_.emplace(pd.value.name(), &pd.value);  // emplace keeps the first
     }
