@@ -1,9 +1,12 @@
 // scaleio-operator: parse the settings, start the daemon, run until SIGTERM or SIGINT, drain.
 // Exit codes: 0 after a clean stop, 2 for a bad setting or a start-up failure (the message names
 // the setting or resource and what to do), 1 when a running daemon failed.
+#include <malloc.h>
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdio>
-#include <pthread.h>
+#include <cstdlib>
 
 #include "cli/operator/daemon.h"
 #include "cli/operator/settings.h"
@@ -11,6 +14,13 @@
 using namespace scaleio::operator_daemon;
 
 int main(int argc, char** argv) {
+  // glibc gives every thread that allocates its own malloc arena (up to 8 per core) and keeps what
+  // was freed there. The daemon's threads (Mesos stream, gateway client, API, four reconciler
+  // loops, RocksDB) each parse large answers, so at 1,000 agents a third of the RSS was freed
+  // memory kept in their arenas (bench_daemon: 196 MB, 126 MB with two arenas). Two suffice: few
+  // threads allocate at the same moment. MALLOC_ARENA_MAX in the environment still decides.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
+
   // Signals are taken by sigwait() below, not by handlers: every thread started from here on
   // inherits the blocked mask, so the signal reaches this thread only.
   sigset_t stop_signals;

@@ -299,3 +299,27 @@ TEST_CASE("client: MDM standby, cluster mode switches and removal") {
 }
 
 }  // namespace scaleio::gateway::testing
+
+namespace scaleio::gateway::testing {
+
+TEST_CASE("client: the objects' links are dropped while parsing, everything else is kept") {
+  ClientFixture f;
+  f.gw.three_node_cluster();
+  auto pd = f.client->create_protection_domain("pd1");
+  REQUIRE(pd.ok());
+  // The simulated gateway, like a real one, sends a "links" list with every object.
+  auto listed =
+      f.client->session().call(boost::beast::http::verb::get, "/types/ProtectionDomain/instances",
+                               std::nullopt, Repeatable::kYes);
+  INFO(listed.status().to_string());
+  REQUIRE(listed.ok());
+  REQUIRE(listed->is_array());
+  REQUIRE(listed->size() == 1);
+  const auto& object = listed->at(0);
+  CHECK_FALSE(object.contains("links"));
+  CHECK(object.value("id", "") == *pd);
+  CHECK(object.value("name", "") == "pd1");
+  CHECK(object.size() > 2);  // the other fields stay
+}
+
+}  // namespace scaleio::gateway::testing
