@@ -176,10 +176,7 @@ void Run::build_world() {
   result_.agents = options_.min_agents + static_cast<int>(cluster_rng() % (span + 1));
   result_.allow_removals = cluster_rng() % 5 == 0;
   p_.allow_removals = result_.allow_removals;
-  auto spec =
-      options_.cluster
-          ? options_.cluster(result_.agents, stream_seed(options_.seed, kCluster))
-          : sim::generate_cluster_spec(result_.agents, stream_seed(options_.seed, kCluster));
+  auto spec = sim::generate_cluster_spec(result_.agents, stream_seed(options_.seed, kCluster));
 
   sim::SimGatewayWorldOptions world;
   world.seed = stream_seed(options_.seed, kWorld);

@@ -52,9 +52,6 @@ struct SimulationOptions {
   // Benchmarks: told about every reconcile pass (bench/convergence_bench.cpp measures each pass's
   // CPU and requests). Not owned; outlives the run.
   reconcilers::RuntimeObserver* runtime_observer = nullptr;
-  // Benchmarks: makes the cluster of `agents` agents instead of sim::generate_cluster_spec (which
-  // stops at 1,000 agents). Null = generated.
-  std::function<Result<sim::ClusterSpec>(int agents, uint64_t seed)> cluster;
 };
 
 struct SimulationResult {
