@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "tests/operator/operator_fixture.h"
+#include "tests/operator/polling.h"
 
 using namespace scaleio::testing;
 using nlohmann::json;
@@ -34,28 +35,12 @@ bool converged(const json& drift) {
   return drift.value("converged", false);
 }
 
-struct Stopwatch {
-  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-};
 
 void figure(const std::string& fault, const std::string& what, double seconds) {
   std::cerr << "fault matrix: " << fault << ": " << what << " " << std::fixed
             << std::setprecision(1) << seconds << " s\n";
 }
 
-// Polls `ready` every 100 ms until it holds or the deadline passes.
-template <class Predicate>
-bool eventually(Predicate ready, std::chrono::milliseconds deadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (;;) {
-    if (ready()) return true;
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}
 
 bool terminal(const std::string& state) {
   static const std::set<std::string> kTerminal = {

@@ -10,6 +10,7 @@
 
 #include "cli/operator/settings.h"
 #include "tests/operator/operator_fixture.h"
+#include "tests/operator/polling.h"
 
 using namespace scaleio::testing;
 using nlohmann::json;
@@ -20,23 +21,7 @@ const std::vector<std::string> kSimArgs = {"--agents", "4", "--seed", "7", "--ti
 constexpr auto kStuckAfter = std::chrono::seconds(2);
 constexpr const char* kOldestMetric = "scaleio_operator_gateway_oldest_request_seconds";
 
-struct Stopwatch {
-  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-};
 
-// Polls `ready` every 100 ms until it holds or the deadline passes.
-template <class Predicate>
-bool eventually(Predicate ready, std::chrono::milliseconds deadline) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  for (;;) {
-    if (ready()) return true;
-    if (std::chrono::steady_clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}
 
 struct Readyz {
   int status = 0;
