@@ -10,6 +10,7 @@
 // time it used (refresh, catch-up and the reconciler) and the gateway requests it made, so that
 // the idle passes show what a steady-state pass costs; and it reads the run's log afterwards for
 // the actions taken and failed, by action and error (wasted requests show up there).
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -175,9 +176,16 @@ nlohmann::json actions_in_log(scaleio::EventStore& log) {
 
 // CPU of one drift analysis (index + drift) of the run's final state, median of `reps`. (The
 // simulation has stopped its operator by now: a view loaded from the same log stands in for it.)
+// Also the heap one LiveState holds once loaded (the daemon keeps one per reconciler loop and one
+// for its API).
 nlohmann::json drift_analysis_cost(scaleio::dst::Simulation& simulation, int reps) {
+  const size_t heap_before = ::mallinfo2().uordblks;
   scaleio::reconcilers::LiveState live(*simulation.parts().log, simulation.parts().cluster);
   if (auto loaded = live.load(); !loaded.ok()) return {{"error", loaded.status().to_string()}};
+  (void)live.input(scaleio::Clock::TimePoint{},
+                   false);  // with its drift analysis, as a pass has it
+  const double live_state_mb =
+      static_cast<double>(::mallinfo2().uordblks - heap_before) / (1 << 20);
   std::vector<double> ms;
   size_t items = 0;
   for (int i = 0; i < reps; ++i) {
@@ -186,7 +194,10 @@ nlohmann::json drift_analysis_cost(scaleio::dst::Simulation& simulation, int rep
     ms.push_back(static_cast<double>(thread_cpu_ns() - before) / 1e6);
     items = analysis.items().size();
   }
-  return {{"cpu_ms_median", median_of(ms)}, {"reps", reps}, {"items", items}};
+  return {{"cpu_ms_median", median_of(ms)},
+          {"reps", reps},
+          {"items", items},
+          {"live_state_heap_mb", live_state_mb}};
 }
 
 // One size, in this process: the JSON object without the peak RSS (the parent adds it).
