@@ -65,13 +65,6 @@ rocksdb::Options base_options(const EventLogOptions& o) {
   opts.keep_log_file_num = 5;
   opts.max_log_file_size = 8 << 20;
   opts.IncreaseParallelism(2);
-  // Memtables: RocksDB's defaults (64 MB per column family, two each) let our five column
-  // families hold up to 640 MB of unflushed writes in the heap; a 5,000-node convergence
-  // (~120,000 events, three keys each) never reached a flush and kept all of it in memory. The
-  // operator appends a few thousand small events a second at most, so smaller memtables under
-  // one total budget only flush more often.
-  opts.write_buffer_size = 16 << 20;
-  opts.db_write_buffer_size = 32 << 20;
   if (o.env != nullptr) opts.env = o.env;
   return opts;
 }
