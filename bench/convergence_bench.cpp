@@ -182,8 +182,7 @@ nlohmann::json drift_analysis_cost(scaleio::dst::Simulation& simulation, int rep
   const size_t heap_before = ::mallinfo2().uordblks;
   scaleio::reconcilers::LiveState live(*simulation.parts().log, simulation.parts().cluster);
   if (auto loaded = live.load(); !loaded.ok()) return {{"error", loaded.status().to_string()}};
-  (void)live.input(scaleio::Clock::TimePoint{},
-                   false);  // with its drift analysis, as a pass has it
+  (void)live.analysis();  // as a pass has it
   const double live_state_mb =
       static_cast<double>(::mallinfo2().uordblks - heap_before) / (1 << 20);
   std::vector<double> ms;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -32,15 +33,16 @@ struct ReconcileInput {
   Clock::TimePoint now;
   uint64_t last_sequence = 0;
   bool allow_removals = false;  // --allow-removals
-  // The observed state's index and drift from the plan, when the caller keeps them (LiveState
-  // does, across passes, until either changes); null: the pass computes its own (analysis_of).
-  const observed::DriftAnalysis* analysis = nullptr;
+  // The observed state's index and drift from the plan, from a caller that keeps them (LiveState
+  // does, across passes, until either changes, and computes them only when a pass first asks:
+  // the nodes reconciler never does). Empty: the pass computes its own (analysis_of).
+  std::function<const observed::DriftAnalysis&()> analysis = nullptr;
 };
 
 // The input's analysis, or one computed into `own` when the input carries none.
 inline const observed::DriftAnalysis& analysis_of(const ReconcileInput& input,
                                                   std::optional<observed::DriftAnalysis>& own) {
-  if (input.analysis != nullptr) return *input.analysis;
+  if (input.analysis) return input.analysis();
   return own.emplace(input.plan, input.observed);
 }
 

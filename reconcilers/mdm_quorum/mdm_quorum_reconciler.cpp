@@ -35,7 +35,7 @@ PassOutcome MdmQuorumReconciler::reconcile(const ReconcileInput& input, ActionEx
   outages_.update(input.observed, input.now);
   const mdm::Decision decision = mdm::decide(
       {input.plan, input.observed, input.tasks, input.journal, input.now, input.last_sequence,
-       outages_.down_since(), settings_, input.analysis ? &input.analysis->items() : nullptr});
+       outages_.down_since(), settings_, input.analysis ? &input.analysis().items() : nullptr});
   PassOutcome out;
   out.drift = decision.drift;
   out.requeue_after = decision.requeue_after;

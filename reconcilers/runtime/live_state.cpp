@@ -116,20 +116,25 @@ Status LiveState::save_snapshots() {
   return Status();
 }
 
-ReconcileInput LiveState::input(Clock::TimePoint now, bool allow_removals) const {
+const observed::DriftAnalysis& LiveState::analysis() const {
   if (!analysis_) {
     analysis_.emplace(plan_, observed_.state());
     ++analyses_computed_;
   }
-  return ReconcileInput{.plan = plan_,
-                        .observed = observed_.state(),
-                        .tasks = tasks_,
-                        .agents = agents_,
-                        .journal = journal_,
-                        .now = now,
-                        .last_sequence = last_sequence_,
-                        .allow_removals = allow_removals,
-                        .analysis = &*analysis_};
+  return *analysis_;
+}
+
+ReconcileInput LiveState::input(Clock::TimePoint now, bool allow_removals) const {
+  return ReconcileInput{
+      .plan = plan_,
+      .observed = observed_.state(),
+      .tasks = tasks_,
+      .agents = agents_,
+      .journal = journal_,
+      .now = now,
+      .last_sequence = last_sequence_,
+      .allow_removals = allow_removals,
+      .analysis = [this]() -> const observed::DriftAnalysis& { return analysis(); }};
 }
 
 }  // namespace scaleio::reconcilers

@@ -48,9 +48,11 @@ class LiveState {
   // then; never required for correctness.
   Status save_snapshots();
 
-  // A view valid until the next load() / catch_up(). Its drift analysis is kept until the
-  // observed state or the plan changes, so passes over an unchanged world share one.
+  // A view valid until the next load() / catch_up(); its `analysis` is this LiveState's.
   ReconcileInput input(Clock::TimePoint now, bool allow_removals) const;
+  // The drift analysis of the current plan and observed state: computed on first use and kept
+  // until either changes, so passes over an unchanged world share one.
+  const observed::DriftAnalysis& analysis() const;
 
   const plan::Plan& plan() const { return plan_; }
   const AgentsProjection& agents() const { return agents_; }
@@ -58,7 +60,7 @@ class LiveState {
   const observed::ObservedState& observed() const { return observed_.state(); }
   const ActionJournal& journal() const { return journal_; }
   uint64_t last_sequence() const { return last_sequence_; }
-  // How many drift analyses input() computed (an idle pass computes none).
+  // How many drift analyses analysis() computed (an idle pass computes none).
   uint64_t analyses_computed() const { return analyses_computed_; }
 
  private:
