@@ -25,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_util.h"
 #include "sim/dst/simulation.h"
 #include "sim/dst/simulation_parts.h"
 
@@ -41,15 +42,6 @@ struct Args {
   int settle_minutes = 600;  // simulated; the DST default (60) is for clusters of 4 to 8 agents
   int analysis_reps = 5;     // drift analyses timed on the converged state (more: for a profiler)
 };
-
-double load_average() {
-  double one_minute = -1;
-  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
-    if (std::fscanf(f, "%lf", &one_minute) != 1) one_minute = -1;
-    std::fclose(f);
-  }
-  return one_minute;
-}
 
 double seconds_of(scaleio::Clock::Duration d) {
   return std::chrono::duration<double>(d).count();
@@ -308,7 +300,7 @@ nlohmann::json measure(int agents, const Args& args) {
     out["gateway_writes_per_action_succeeded"] =
         static_cast<double>(gateway_writes) / static_cast<double>(std::max<uint64_t>(1, succeeded));
   }
-  out["load_average"] = load_average();
+  out["load_average"] = scaleio::bench::load_average();
   return out;
 }
 
