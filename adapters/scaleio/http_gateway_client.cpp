@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "adapters/scaleio/inventory_sax.h"
 #include "adapters/scaleio/json_fields.h"
 #include "adapters/scaleio/object_parsers.h"
 
@@ -76,13 +77,23 @@ Result<std::vector<T>> HttpGatewayClient::list(const std::string& type, T (*pars
 
 Result<sio::Inventory> HttpGatewayClient::query_instances() {
   if (!instances_unsupported_) {
-    auto reply = session_->call(http::verb::get, "/instances", std::nullopt, Repeatable::kYes);
+    // The largest answer there is (every object of the system): parsed as it is read, never
+    // as a JSON tree, and its body freed before the inventory is handed on.
+    std::optional<sio::Inventory> inventory;
+    const Status read =
+        session_->call_raw(http::verb::get, "/instances", std::nullopt, Repeatable::kYes,
+                           [&inventory](std::string body, const std::string& endpoint) {
+                             auto parsed = parse_inventory_stream(body, endpoint);
+                             if (!parsed.ok()) return parsed.status();
+                             inventory = std::move(parsed).value();
+                             return Status();
+                           });
     // A gateway without the one-call read (HTTP 404) is read type by type from then on.
-    const bool unsupported = !reply.ok() && reply.status().code() == StatusCode::kNotFound &&
-                             reply.status().message().find("HTTP 404") != std::string::npos;
+    const bool unsupported = read.code() == StatusCode::kNotFound &&
+                             read.message().find("HTTP 404") != std::string::npos;
     if (!unsupported) {
-      if (!reply.ok()) return reply.status();
-      return parse_inventory(*reply, "GET " + session_->url().api_prefix + "/instances");
+      if (!read.ok()) return read;
+      return std::move(*inventory);
     }
     instances_unsupported_ = true;
   }

@@ -1,6 +1,8 @@
 #include "adapters/scaleio/object_parsers.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "adapters/scaleio/json_fields.h"
 
@@ -168,10 +170,15 @@ sio::PoolStatistics parse_pool_statistics(const json& j) {
 }
 
 void attach_devices(std::vector<sio::Sds>& sdss, const std::vector<sio::Device>& devices) {
+  // Grouped once: matching every SDS against every device was 75 million comparisons at 5,000
+  // nodes. Each SDS still gets its devices in listing order before the sort.
+  std::unordered_map<std::string_view, std::vector<const sio::Device*>> by_sds;
+  for (const auto& d : devices) by_sds[d.sds_id].push_back(&d);
   for (auto& sds : sdss) {
     sds.devices.clear();
-    for (const auto& d : devices) {
-      if (d.sds_id == sds.id) sds.devices.push_back(d);
+    if (auto it = by_sds.find(sds.id); it != by_sds.end()) {
+      sds.devices.reserve(it->second.size());
+      for (const sio::Device* d : it->second) sds.devices.push_back(*d);
     }
     std::sort(sds.devices.begin(), sds.devices.end(),
               [](const auto& a, const auto& b) { return a.path < b.path; });

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "adapters/scaleio/body_excerpt.h"
 #include "adapters/scaleio/gateway_errors.h"
 #include "core/base64.h"
 
@@ -11,16 +12,6 @@ namespace http = boost::beast::http;
 using nlohmann::json;
 
 namespace {
-
-// A short, printable excerpt of an unreadable answer (never the whole body).
-std::string excerpt(const std::string& body) {
-  std::string out;
-  for (char c : body.substr(0, 60)) {
-    out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
-  }
-  if (body.size() > 60) out += "...";
-  return out;
-}
 
 std::string trim_token(std::string text) {
   auto drop = [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '"'; };
@@ -156,12 +147,16 @@ bool drop_links(int /*depth*/, json::parse_event_t event, json& parsed) {
            parsed.get_ref<const std::string&>() == "links");
 }
 
+std::string endpoint_name(http::verb verb, const std::string& target) {
+  return std::string(http::to_string(verb)) + " " + target;
+}
+
 }  // namespace
 
-Result<json> RestSession::call(http::verb verb, const std::string& path,
-                               const std::optional<json>& body, Repeatable repeatable) {
+Result<std::string> RestSession::exchange(http::verb verb, const std::string& path,
+                                          const std::optional<json>& body, Repeatable repeatable) {
   const std::string target = options_.url.api_prefix + path;
-  const std::string endpoint = std::string(http::to_string(verb)) + " " + target;
+  const std::string endpoint = endpoint_name(verb, target);
   HttpRequestMessage request{verb, target, 11};
   request.set(http::field::host, options_.url.host);
   // No ";version=" suffix: real gateways answer 406 to it.
@@ -180,19 +175,12 @@ Result<json> RestSession::call(http::verb verb, const std::string& path,
   std::lock_guard lock(mu_);
   for (int attempt_no = 1;; ++attempt_no) {
     auto reply = attempt(request, endpoint, may_repeat);
-    Status failure;
     if (reply.ok() && reply->status >= 200 && reply->status < 300) {
-      if (reply->body.empty()) return json(nullptr);
-      auto parsed = json::parse(reply->body, drop_links, /*allow_exceptions=*/false);
-      if (parsed.is_discarded()) {
-        return invalid_argument(endpoint + ": the gateway's answer is not JSON: \"" +
-                                excerpt(reply->body) + "\"");
-      }
-      return parsed;
+      return std::move(reply->body);
     }
-    failure = reply.ok() ? status_from_gateway_error(parse_error_body(reply->status, reply->body),
-                                                     endpoint)
-                         : reply.status();
+    const Status failure = reply.ok() ? status_from_gateway_error(
+                                            parse_error_body(reply->status, reply->body), endpoint)
+                                      : reply.status();
     if (!may_repeat || !is_transient(failure)) return failure;
     if (attempt_no >= options_.retry.max_attempts) {
       return Status(failure.code(), failure.message() + " (gave up after " +
@@ -200,6 +188,28 @@ Result<json> RestSession::call(http::verb verb, const std::string& path,
     }
     options_.sleeper(backoff_delay(options_.retry, attempt_no, options_.random()));
   }
+}
+
+Result<json> RestSession::call(http::verb verb, const std::string& path,
+                               const std::optional<json>& body, Repeatable repeatable) {
+  auto answer = exchange(verb, path, body, repeatable);
+  if (!answer.ok()) return answer.status();
+  if (answer->empty()) return json(nullptr);
+  auto parsed = json::parse(*answer, drop_links, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    return invalid_argument(endpoint_name(verb, options_.url.api_prefix + path) +
+                            ": the gateway's answer is not JSON: \"" + body_excerpt(*answer) +
+                            "\"");
+  }
+  return parsed;
+}
+
+Status RestSession::call_raw(http::verb verb, const std::string& path,
+                             const std::optional<json>& body, Repeatable repeatable,
+                             const BodyReader& read) {
+  auto answer = exchange(verb, path, body, repeatable);
+  if (!answer.ok()) return answer.status();
+  return read(std::move(answer).value(), endpoint_name(verb, options_.url.api_prefix + path));
 }
 
 }  // namespace scaleio::gateway

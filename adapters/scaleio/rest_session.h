@@ -8,6 +8,7 @@
 
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -60,6 +61,16 @@ class RestSession {
   Result<nlohmann::json> call(boost::beast::http::verb verb, const std::string& path,
                               const std::optional<nlohmann::json>& body, Repeatable repeatable);
 
+  // Reads a 2xx answer's body: gets it whole (moved in: the reader frees it when done) with the
+  // endpoint to name in its errors, and returns what went wrong reading it.
+  using BodyReader = std::function<Status(std::string body, const std::string& endpoint)>;
+  // As `call` (the same login, re-login on 401, retries and error mapping), but the body of the
+  // answer goes to `read` instead of becoming a JSON tree: for answers too large for one
+  // (GET /api/instances, see inventory_sax.h). `read` runs after the session is free again.
+  Status call_raw(boost::beast::http::verb verb, const std::string& path,
+                  const std::optional<nlohmann::json>& body, Repeatable repeatable,
+                  const BodyReader& read);
+
   // Forgets the token (the next request logs in again).
   void forget_token();
   int logins() const;
@@ -72,6 +83,10 @@ class RestSession {
 
  private:
   RestSession(SessionOptions options, std::unique_ptr<HttpTransport> transport);
+
+  // The request with its retries; the body of the 2xx answer, or why there is none.
+  Result<std::string> exchange(boost::beast::http::verb verb, const std::string& path,
+                               const std::optional<nlohmann::json>& body, Repeatable repeatable);
 
   // One attempt: login when needed, the request, one re-login + re-send on 401.
   Result<HttpReply> attempt(const HttpRequestMessage& request, const std::string& endpoint,
