@@ -50,4 +50,12 @@ Resources AgentWorld::used_on(const std::string& hostname) const {
   return used;
 }
 
+std::map<std::string, Resources> AgentWorld::used_by_host() const {
+  std::map<std::string, Resources> used;
+  for (const auto& [_, task] : tasks) {
+    if (!is_terminal_state(task.state)) used[task.hostname] += task.resources;
+  }
+  return used;
+}
+
 }  // namespace scaleio::sim

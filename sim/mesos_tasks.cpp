@@ -93,7 +93,7 @@ void MesosMaster::deliver_head(Task& task) {
   task.retry_backoff = task.retry_backoff == Clock::Duration::zero()
                            ? options_.status_retry_initial
                            : std::min(task.retry_backoff * 2, options_.status_retry_max);
-  task.next_retry = clock_.now() + scaled(task.retry_backoff);
+  task.next_retry = clock_.now() + task.retry_backoff;  // not scaled: see MasterOptions
   Agent* agent = world_.find_agent(task.hostname);
   if (!agent || agent->id != task.agent_id || agent->state != AgentState::kUp ||
       agent->reregistering) {

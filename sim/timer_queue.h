@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <utility>
 
 #include "core/clock.h"
@@ -17,16 +18,16 @@ class TimerQueue {
   TimerId schedule(Clock::TimePoint due, std::function<void()> callback) {
     TimerId id = ++last_id_;
     timers_.emplace(std::make_pair(due, id), std::move(callback));
+    due_by_id_.emplace(id, due);
     return id;
   }
 
+  // By lookup, not by scanning: thousands of tasks each hold a pending timer.
   void cancel(TimerId id) {
-    for (auto it = timers_.begin(); it != timers_.end(); ++it) {
-      if (it->first.second == id) {
-        timers_.erase(it);
-        return;
-      }
-    }
+    auto due = due_by_id_.find(id);
+    if (due == due_by_id_.end()) return;
+    timers_.erase(std::make_pair(due->second, id));
+    due_by_id_.erase(due);
   }
 
   // Runs every callback due at or before `now`, earliest first (ties in scheduling order),
@@ -34,6 +35,7 @@ class TimerQueue {
   void run_due(Clock::TimePoint now) {
     while (!timers_.empty() && timers_.begin()->first.first <= now) {
       auto callback = std::move(timers_.begin()->second);
+      due_by_id_.erase(timers_.begin()->first.second);
       timers_.erase(timers_.begin());
       callback();
     }
@@ -44,6 +46,7 @@ class TimerQueue {
  private:
   TimerId last_id_ = 0;
   std::map<std::pair<Clock::TimePoint, TimerId>, std::function<void()>> timers_;
+  std::unordered_map<TimerId, Clock::TimePoint> due_by_id_;
 };
 
 }  // namespace scaleio::sim
