@@ -361,6 +361,16 @@ Result<sio::Inventory> InventoryHandler::finish(const std::string& endpoint) {
     inventory_.system = parse_system(system_);
     if (inventory_.system->id.empty()) inventory_.system.reset();
   }
+  // Grown item by item, the lists hold up to twice the room they need (parse_list reserved
+  // exactly): given back, since the daemon keeps the inventory for a whole observation.
+  auto fit = [](auto& list) { list.shrink_to_fit(); };
+  fit(inventory_.protection_domains);
+  fit(inventory_.fault_sets);
+  fit(inventory_.storage_pools);
+  fit(inventory_.sdss);
+  fit(inventory_.devices);
+  fit(inventory_.sdcs);
+  fit(inventory_.volumes);
   attach_devices(inventory_.sdss, inventory_.devices);
   return std::move(inventory_);
 }
