@@ -54,7 +54,9 @@ Result<std::vector<T>> parse_list(const json& j, T (*parse)(const json&),
 // Attaches each device to its SDS (sds.devices), sorted by path.
 void attach_devices(std::vector<sio::Sds>& sdss, const std::vector<sio::Device>& devices);
 
-// GET /api/instances.
+// GET /api/instances from a JSON tree. The client streams that answer instead
+// (inventory_sax.h, which lists the fields each parser above reads: keep it in step); this stays
+// as the oracle its tests compare with and for the fuzzer.
 Result<sio::Inventory> parse_inventory(const json& j, const std::string& endpoint);
 
 // querySelectedStatistics: {"<id>": {...}}.
