@@ -248,3 +248,36 @@ TEST_CASE("ACCEPT leaves the unused part of the offer filtered for refuse_second
   }
   CHECK(reoffered);
 }
+
+TEST_CASE("GET_AGENTS reports each agent's allocated and offered resources", "[mesos][operator]") {
+  SimHarness sim;
+  Subscription subscription(sim.mesos(), subscribe_call());
+  auto event = subscription.next_of_type("OFFERS");
+  REQUIRE(event.is_object());
+  REQUIRE(event["offers"]["offers"].size() == 3);
+  const auto launched = event["offers"]["offers"][0];
+  REQUIRE(scheduler_call(sim.mesos(),
+                         launch_call(subscription.framework_id, launched, "t1",
+                                     {"install", "--roles", "sdc"}, 1.5, /*refuse_seconds=*/20),
+                         subscription.stream_id())
+              ->status == 202);
+  auto response = http_request(sim.mesos(), "POST", "/api/v1", R"({"type":"GET_AGENTS"})",
+                               {{"Content-Type", "application/json"}});
+  REQUIRE(response);
+  REQUIRE(response->status == 200);
+  const auto agents = nlohmann::json::parse(response->body)["get_agents"]["agents"];
+  REQUIRE(agents.size() == 3);
+  auto scalar = [](const nlohmann::json& resources, const std::string& name) {
+    const nlohmann::json* r = find_named(resources, name);
+    return r ? (*r)["scalar"]["value"].get<double>() : 0.0;
+  };
+  for (const auto& agent : agents) {
+    const bool has_task = agent["agent_info"]["hostname"] == launched["hostname"];
+    CAPTURE(agent["agent_info"]["hostname"]);
+    // The task's agent: its task holds 1.5 cpus, the rest went back unoffered (filtered 20 s).
+    // The others: everything is out in the outstanding offer, nothing allocated.
+    CHECK(scalar(agent["allocated_resources"], "cpus") == (has_task ? 1.5 : 0.0));
+    CHECK(scalar(agent["offered_resources"], "cpus") ==
+          (has_task ? 0.0 : scalar(agent["total_resources"], "cpus")));
+  }
+}

@@ -76,6 +76,34 @@ TEST_CASE("an un-acknowledged update is resent with backoff and blocks the task'
   CHECK(running["state"] == "TASK_RUNNING");
 }
 
+TEST_CASE("the resend backoff is the agent's 10 s however fast simulated work runs",
+          "[mesos][tasks][ack]") {
+  SimulatorOptions options = test_options();
+  options.time_scale = 50;  // install 20 s -> 0.4 s; a scaled retry would resend after 0.2 s
+  SimHarness sim(options);
+  Scheduler scheduler(sim);
+  scheduler.launch("node-02", "t", {"install", "--roles", "sds"});
+  sim.advance(std::chrono::milliseconds(100));
+  auto starting = scheduler.update();
+  REQUIRE(starting.is_object());
+  REQUIRE(starting["state"] == "TASK_STARTING");
+  // Not acknowledged: the install finishes, but no copy of STARTING comes before 10 s.
+  for (int i = 0; i < 9; ++i) {
+    sim.advance(std::chrono::seconds(1));
+    CHECK(scheduler.update(std::chrono::milliseconds(50)).is_null());
+  }
+  sim.advance(std::chrono::milliseconds(1100));
+  auto resent = scheduler.update();
+  REQUIRE(resent.is_object());
+  CHECK(resent["state"] == "TASK_STARTING");
+  CHECK(resent["uuid"] == starting["uuid"]);
+  // Acknowledged: RUNNING (ready on the agent for seconds) follows at once.
+  scheduler.ack(resent);
+  auto running = scheduler.update();
+  REQUIRE(running.is_object());
+  CHECK(running["state"] == "TASK_RUNNING");
+}
+
 TEST_CASE("ACKNOWLEDGE with a uuid that is not 16 bytes is 400", "[mesos][tasks][ack]") {
   SimHarness sim;
   Scheduler scheduler(sim);
