@@ -101,8 +101,9 @@ Capacity ScaleioWorld::device_capacity(const std::string& device_id) const {
 
 Capacity ScaleioWorld::sds_capacity(const std::string& sds_id) const {
   Capacity c;
-  for (const auto& [id, device] : devices_) {
-    if (device.sds_id != sds_id) continue;
+  auto of_sds = device_ids_by_sds_.find(sds_id);
+  if (of_sds == device_ids_by_sds_.end()) return c;
+  for (const auto& id : of_sds->second) {
     const Capacity d = device_capacity(id);
     c.max_kb += d.max_kb;
     c.spare_kb += d.spare_kb;

@@ -27,10 +27,48 @@ Node* ScaleioWorld::find_node(const std::string& hostname) {
 }
 
 const Node* ScaleioWorld::node_by_ip(const std::string& ip) const {
-  for (const auto& [_, node] : nodes_) {
-    if (node.install.ip == ip) return &node;
+  auto it = hostnames_by_ip_.find(ip);
+  if (it == hostnames_by_ip_.end() || it->second.empty()) return nullptr;
+  return &nodes_.at(*it->second.begin());  // the first in hostname order, as a scan would find
+}
+
+void ScaleioWorld::insert_device(const Device& device) {
+  devices_.emplace(device.id, device);
+  device_ids_by_sds_[device.sds_id].insert(device.id);
+}
+
+void ScaleioWorld::erase_device(const std::string& id) {
+  auto it = devices_.find(id);
+  if (it == devices_.end()) return;
+  auto of_sds = device_ids_by_sds_.find(it->second.sds_id);
+  if (of_sds != device_ids_by_sds_.end()) {
+    of_sds->second.erase(id);
+    if (of_sds->second.empty()) device_ids_by_sds_.erase(of_sds);
   }
-  return nullptr;
+  devices_.erase(it);
+}
+
+void ScaleioWorld::erase_devices_of(const std::string& sds_id) {
+  auto of_sds = device_ids_by_sds_.find(sds_id);
+  if (of_sds == device_ids_by_sds_.end()) return;
+  for (const auto& id : of_sds->second) devices_.erase(id);
+  device_ids_by_sds_.erase(of_sds);
+}
+
+std::map<std::string, Sdc>::iterator ScaleioWorld::insert_sdc(const Sdc& sdc) {
+  auto [it, inserted] = sdcs_.emplace(sdc.id, sdc);
+  if (inserted) ++sdc_count_by_hostname_[sdc.hostname];
+  return it;
+}
+
+void ScaleioWorld::erase_sdc(const std::string& id) {
+  auto it = sdcs_.find(id);
+  if (it == sdcs_.end()) return;
+  auto count = sdc_count_by_hostname_.find(it->second.hostname);
+  if (count != sdc_count_by_hostname_.end() && --count->second <= 0) {
+    sdc_count_by_hostname_.erase(count);
+  }
+  sdcs_.erase(it);
 }
 
 Clock::TimePoint ScaleioWorld::due_in(Clock::Duration delay) const {
@@ -41,7 +79,12 @@ Clock::TimePoint ScaleioWorld::due_in(Clock::Duration delay) const {
 
 void ScaleioWorld::node_installed(const NodeInstall& install) {
   Node& node = nodes_[install.hostname];
+  if (auto old = hostnames_by_ip_.find(node.install.ip); old != hostnames_by_ip_.end()) {
+    old->second.erase(install.hostname);
+    if (old->second.empty()) hostnames_by_ip_.erase(old);
+  }
   node.install = install;
+  hostnames_by_ip_[install.ip].insert(install.hostname);
   node.up = true;  // an install only completes on a running node
   refresh();
 }
@@ -173,16 +216,16 @@ void ScaleioWorld::refresh() {
   // sdc_connected per node (a scan of all nodes per MDM IP) made it quadratic in the cluster size.
   if (!has_quorum()) return;
   const std::set<std::string> manager_ips = healthy_manager_ips();
-  std::set<std::string> known;
-  for (const auto& [_, sdc] : sdcs_) known.insert(sdc.hostname);
   for (const auto& [hostname, node] : nodes_) {
-    if (known.count(hostname) || !sdc_reaches_manager(node, manager_ips)) continue;
+    if (!sdc_reaches_manager(node, manager_ips) || sdc_count_by_hostname_.count(hostname)) {
+      continue;
+    }
     Sdc candidate;
     candidate.hostname = hostname;
     candidate.id = ids_.next();
     candidate.guid = ids_.guid();
     candidate.ip = node.install.ip;
-    sdcs_.emplace(candidate.id, candidate);
+    insert_sdc(candidate);
   }
 }
 
@@ -195,7 +238,7 @@ void ScaleioWorld::tick(Clock::TimePoint now) {
     if (sds.phase == SdsPhase::kJoining && sds.phase_ends <= now) sds.phase = SdsPhase::kJoined;
     if (sds.phase == SdsPhase::kRemoving && sds.phase_ends <= now) {
       // Rebalance done: the data now lives elsewhere; the SDS and its devices leave the system.
-      std::erase_if(devices_, [&](const auto& kv) { return kv.second.sds_id == sds.id; });
+      erase_devices_of(sds.id);
       it = sdss_.erase(it);
       continue;
     }

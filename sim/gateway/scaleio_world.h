@@ -204,6 +204,13 @@ class ScaleioWorld {
   Result<std::string> scli_switch_mode(const std::vector<std::string>& args);
   Status adopt_mdm(const nlohmann::json& mdm);
   Status adopt_storage(const nlohmann::json& cluster);
+  // Every insert into and erase from devices_ and sdcs_ goes through these, which keep the
+  // indexes below current.
+  void insert_device(const Device& device);
+  void erase_device(const std::string& id);
+  void erase_devices_of(const std::string& sds_id);
+  std::map<std::string, Sdc>::iterator insert_sdc(const Sdc& sdc);
+  void erase_sdc(const std::string& id);
 
   const Clock& clock_;
   std::mt19937_64 rng_;
@@ -221,6 +228,13 @@ class ScaleioWorld {
   std::map<std::string, Device> devices_;
   std::map<std::string, Sdc> sdcs_;
   std::map<std::string, Volume> volumes_;
+
+  // Indexes, so that a request or a tick does not scan the whole world (at 5,000 nodes those
+  // scans were most of the simulator's CPU): checks run per added device, SDC registration and
+  // the managers' IPs on every tick.
+  std::map<std::string, std::set<std::string>> device_ids_by_sds_;
+  std::map<std::string, int> sdc_count_by_hostname_;
+  std::map<std::string, std::set<std::string>> hostnames_by_ip_;  // first = node_by_ip's answer
 };
 
 }  // namespace scaleio::sim

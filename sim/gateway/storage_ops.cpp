@@ -171,7 +171,7 @@ MdmResult<std::string> ScaleioWorld::add_sds(const NewSds& spec) {
     device.sds_id = sds.id;
     if (auto added = add_device(device); !added.ok()) {
       // ScaleIO adds the SDS and its devices as one operation: undo on a device error.
-      std::erase_if(devices_, [&](const auto& kv) { return kv.second.sds_id == sds.id; });
+      erase_devices_of(sds.id);
       sdss_.erase(sds.id);
       return added.error();
     }
@@ -196,8 +196,8 @@ MdmResult<std::string> ScaleioWorld::add_device(const NewDevice& spec) {
     return mdm_error(mdm_code::kInvalidOperation, "Invalid device path: " + spec.path);
   }
   if (auto named = validate_name(spec.name); !named.ok()) return named.error();
-  for (const auto& [_, device] : devices_) {
-    if (device.sds_id != spec.sds_id) continue;
+  for (const auto& device_id : device_ids_by_sds_[spec.sds_id]) {
+    const Device& device = devices_.at(device_id);
     if (device.path == spec.path) {
       return mdm_error(mdm_code::kNameInUse, "The device path is already in use by this SDS.");
     }
@@ -227,7 +227,7 @@ MdmResult<std::string> ScaleioWorld::add_device(const NewDevice& spec) {
   device.capacity_kb = capacity_kb;
   device.testing = true;
   device.test_ends = due_in(options_.device_test_delay);
-  devices_.emplace(device.id, device);
+  insert_device(device);
   return device.id;
 }
 
@@ -253,7 +253,7 @@ MdmStatus ScaleioWorld::remove_device(const std::string& id) {
   if (auto up = require_mdm(); !up.ok()) return up.error();
   if (!devices_.count(id)) return not_found_error();
   if (auto room = check_capacity_after_removal("", id, "device"); !room.ok()) return room;
-  devices_.erase(id);
+  erase_device(id);
   return mdm_ok();
 }
 

@@ -42,7 +42,7 @@ MdmStatus ScaleioWorld::remove_sdc(const std::string& id) {
   }
   // A still-connected SDC registers again (with a new id) on the next refresh, as a real SDC
   // driver reconnects to the MDM.
-  sdcs_.erase(id);
+  erase_sdc(id);
   return mdm_ok();
 }
 

@@ -141,7 +141,7 @@ Status ScaleioWorld::adopt_storage(const json& c) {
                            : known != declared.end() ? known->second
                                                      : options_.default_device_capacity_kb;
       device.testing = false;
-      devices_.emplace(device.id, device);
+      insert_device(device);
     }
   }
   refresh();  // SDCs of installed nodes register before volumes map to them
@@ -173,7 +173,7 @@ Status ScaleioWorld::adopt_storage(const json& c) {
         record.guid = ids_.guid();
         record.ip = node->install.ip;
         record.hostname = node->install.hostname;
-        sdc = sdcs_.emplace(record.id, record).first;
+        sdc = insert_sdc(record);
       }
       volume.mapped_sdc_ids.push_back(sdc->first);
     }
