@@ -284,6 +284,7 @@ Status MesosMaster::subscribe(const nlohmann::json& call, const StreamOpener& op
   for (auto& [_, task] : world_.tasks) {
     if (task.framework_id == framework_id && !task.unacked.empty()) {
       task.next_retry = clock_.now();
+      earliest_retry_ = std::min(earliest_retry_, task.next_retry);
     }
   }
   return Status();

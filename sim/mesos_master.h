@@ -204,6 +204,9 @@ class MesosMaster {
   std::map<std::string, Offer> offers_;
   Clock::TimePoint next_allocation_{};
   bool allocation_requested_ = false;
+  // No task's status update is due for a resend before this (a lower bound: acks do not raise
+  // it), so most ticks skip the walk over every task.
+  Clock::TimePoint earliest_retry_ = Clock::TimePoint::max();
 };
 
 }  // namespace scaleio::sim

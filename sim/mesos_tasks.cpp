@@ -94,6 +94,7 @@ void MesosMaster::deliver_head(Task& task) {
                            ? options_.status_retry_initial
                            : std::min(task.retry_backoff * 2, options_.status_retry_max);
   task.next_retry = clock_.now() + task.retry_backoff;  // not scaled: see MasterOptions
+  earliest_retry_ = std::min(earliest_retry_, task.next_retry);
   Agent* agent = world_.find_agent(task.hostname);
   if (!agent || agent->id != task.agent_id || agent->state != AgentState::kUp ||
       agent->reregistering) {
@@ -105,8 +106,15 @@ void MesosMaster::deliver_head(Task& task) {
 }
 
 void MesosMaster::retry_updates(Clock::TimePoint now) {
+  if (now < earliest_retry_) return;
+  earliest_retry_ = Clock::TimePoint::max();
   for (auto& [_, task] : world_.tasks) {
-    if (!task.unacked.empty() && task.next_retry <= now) deliver_head(task);
+    if (task.unacked.empty()) continue;
+    if (task.next_retry <= now) {
+      deliver_head(task);  // lowers earliest_retry_ to its next resend
+    } else {
+      earliest_retry_ = std::min(earliest_retry_, task.next_retry);
+    }
   }
 }
 

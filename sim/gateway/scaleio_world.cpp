@@ -216,10 +216,13 @@ void ScaleioWorld::refresh() {
   // sdc_connected per node (a scan of all nodes per MDM IP) made it quadratic in the cluster size.
   if (!has_quorum()) return;
   const std::set<std::string> manager_ips = healthy_manager_ips();
+  // Nodes and known SDC hostnames are both in hostname order: one merged walk, no lookups. (An
+  // SDC inserted below sorts before `known`, which stays valid.)
+  auto known = sdc_count_by_hostname_.begin();
   for (const auto& [hostname, node] : nodes_) {
-    if (!sdc_reaches_manager(node, manager_ips) || sdc_count_by_hostname_.count(hostname)) {
-      continue;
-    }
+    while (known != sdc_count_by_hostname_.end() && known->first < hostname) ++known;
+    if (known != sdc_count_by_hostname_.end() && known->first == hostname) continue;
+    if (!sdc_reaches_manager(node, manager_ips)) continue;
     Sdc candidate;
     candidate.hostname = hostname;
     candidate.id = ids_.next();
@@ -230,19 +233,30 @@ void ScaleioWorld::refresh() {
 }
 
 void ScaleioWorld::tick(Clock::TimePoint now) {
-  for (auto& [_, device] : devices_) {
-    if (device.testing && device.test_ends <= now) device.testing = false;
-  }
-  for (auto it = sdss_.begin(); it != sdss_.end();) {
-    Sds& sds = it->second;
-    if (sds.phase == SdsPhase::kJoining && sds.phase_ends <= now) sds.phase = SdsPhase::kJoined;
-    if (sds.phase == SdsPhase::kRemoving && sds.phase_ends <= now) {
-      // Rebalance done: the data now lives elsewhere; the SDS and its devices leave the system.
-      erase_devices_of(sds.id);
-      it = sdss_.erase(it);
-      continue;
+  // Device tests, joins and rebalances end at known times; between them a tick (50 a second)
+  // need not walk every device and SDS.
+  if (now >= next_phase_end_) {
+    next_phase_end_ = Clock::TimePoint::max();
+    for (auto& [_, device] : devices_) {
+      if (!device.testing) continue;
+      if (device.test_ends <= now) {
+        device.testing = false;
+      } else {
+        note_phase_end(device.test_ends);
+      }
     }
-    ++it;
+    for (auto it = sdss_.begin(); it != sdss_.end();) {
+      Sds& sds = it->second;
+      if (sds.phase == SdsPhase::kJoining && sds.phase_ends <= now) sds.phase = SdsPhase::kJoined;
+      if (sds.phase == SdsPhase::kRemoving && sds.phase_ends <= now) {
+        // Rebalance done: the data now lives elsewhere; the SDS and its devices leave the system.
+        erase_devices_of(sds.id);
+        it = sdss_.erase(it);
+        continue;
+      }
+      if (sds.phase != SdsPhase::kJoined) note_phase_end(sds.phase_ends);
+      ++it;
+    }
   }
   refresh();
 }

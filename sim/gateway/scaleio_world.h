@@ -235,6 +235,9 @@ class ScaleioWorld {
   std::map<std::string, std::set<std::string>> device_ids_by_sds_;
   std::map<std::string, int> sdc_count_by_hostname_;
   std::map<std::string, std::set<std::string>> hostnames_by_ip_;  // first = node_by_ip's answer
+  // No device test, SDS join or rebalance ends before this: tick scans for them only from then.
+  Clock::TimePoint next_phase_end_ = Clock::TimePoint::min();
+  void note_phase_end(Clock::TimePoint t) { next_phase_end_ = std::min(next_phase_end_, t); }
 };
 
 }  // namespace scaleio::sim

@@ -166,6 +166,7 @@ MdmResult<std::string> ScaleioWorld::add_sds(const NewSds& spec) {
   sds.hostname = node.value()->install.hostname;
   sds.phase = SdsPhase::kJoining;
   sds.phase_ends = due_in(options_.sds_join_delay);
+  note_phase_end(sds.phase_ends);
   sdss_.emplace(sds.id, sds);
   for (NewDevice device : spec.devices) {
     device.sds_id = sds.id;
@@ -227,6 +228,7 @@ MdmResult<std::string> ScaleioWorld::add_device(const NewDevice& spec) {
   device.capacity_kb = capacity_kb;
   device.testing = true;
   device.test_ends = due_in(options_.device_test_delay);
+  note_phase_end(device.test_ends);
   insert_device(device);
   return device.id;
 }
@@ -246,6 +248,7 @@ MdmStatus ScaleioWorld::remove_sds(const std::string& id) {
           static_cast<double>(data_kb) / static_cast<double>(options_.rebalance_kb_per_second)));
   it->second.phase = SdsPhase::kRemoving;
   it->second.phase_ends = due_in(rebalance);
+  note_phase_end(it->second.phase_ends);
   return mdm_ok();
 }
 
