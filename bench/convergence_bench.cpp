@@ -26,6 +26,10 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_util.h"
+#include "core/action_journal.h"
+#include "core/agents_projection.h"
+#include "core/mesos_tasks_projection.h"
+#include "core/observed/observed_projection.h"
 #include "sim/dst/simulation.h"
 #include "sim/dst/simulation_parts.h"
 
@@ -166,6 +170,26 @@ nlohmann::json actions_in_log(scaleio::EventStore& log) {
           {"succeeded_total", succeeded}};
 }
 
+// The heap each of a LiveState's parts holds, each loaded alone from the log (where the memory of
+// the daemon's LiveStates goes).
+nlohmann::json projection_heap_mb(const scaleio::EventStore& log) {
+  scaleio::AgentsProjection agents;
+  scaleio::MesosTasksProjection tasks;
+  scaleio::observed::ObservedProjection observed;
+  scaleio::ActionJournal journal;
+  scaleio::Projection* const parts[] = {&agents, &tasks, &observed, &journal};
+  nlohmann::json out = nlohmann::json::object();
+  for (scaleio::Projection* p : parts) {
+    const size_t before = ::mallinfo2().uordblks;
+    if (auto loaded = scaleio::load_projection(log, *p); !loaded.ok()) {
+      out[std::string(p->name())] = loaded.status().to_string();
+      continue;
+    }
+    out[std::string(p->name())] = static_cast<double>(::mallinfo2().uordblks - before) / (1 << 20);
+  }
+  return out;
+}
+
 // CPU of one drift analysis (index + drift) of the run's final state, median of `reps`. (The
 // simulation has stopped its operator by now: a view loaded from the same log stands in for it.)
 // Also the heap one LiveState holds once loaded (the daemon keeps one per reconciler loop and one
@@ -177,6 +201,7 @@ nlohmann::json drift_analysis_cost(scaleio::dst::Simulation& simulation, int rep
   (void)live.analysis();  // as a pass has it
   const double live_state_mb =
       static_cast<double>(::mallinfo2().uordblks - heap_before) / (1 << 20);
+  const nlohmann::json breakdown = projection_heap_mb(*simulation.parts().log);
   std::vector<double> ms;
   size_t items = 0;
   for (int i = 0; i < reps; ++i) {
@@ -188,7 +213,8 @@ nlohmann::json drift_analysis_cost(scaleio::dst::Simulation& simulation, int rep
   return {{"cpu_ms_median", median_of(ms)},
           {"reps", reps},
           {"items", items},
-          {"live_state_heap_mb", live_state_mb}};
+          {"live_state_heap_mb", live_state_mb},
+          {"projection_heap_mb", breakdown}};
 }
 
 // One size, in this process: the JSON object without the peak RSS (the parent adds it).

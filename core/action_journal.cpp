@@ -1,6 +1,8 @@
 #include "core/action_journal.h"
 
 #include <algorithm>
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
 namespace scaleio {
@@ -29,6 +31,12 @@ TargetRecord& ActionJournal::record(const std::string& reconciler, const std::st
   return r;
 }
 
+void ActionJournal::check_covered(std::string_view reconciler) const {
+  if (covers(reconciler)) return;
+  throw std::logic_error("the action journal of " + *scope_ + " was asked about " +
+                         std::string(reconciler) + "'s targets, which it does not hold");
+}
+
 void ActionJournal::reindex(const TargetRecord& r) {
   auto place = [&](std::map<std::string, TargetIndex, std::less<>>& index, bool member) {
     if (member) {
@@ -49,6 +57,7 @@ void ActionJournal::apply(const Envelope& event) {
   switch (event.payload_case()) {
     case Envelope::kActionStarted: {
       const auto& e = event.action_started();
+      if (!covers(e.reconciler())) break;
       TargetRecord& r = record(e.reconciler(), e.target());
       r.pending = e;
       r.pending_sequence = event.sequence();
@@ -58,6 +67,9 @@ void ActionJournal::apply(const Envelope& event) {
     }
     case Envelope::kActionSucceeded: {
       const auto& e = event.action_succeeded();
+      if (is_create(e.action())) created_[e.target()] = e.result();
+      if (is_remove(e.action())) created_.erase(e.target());
+      if (!covers(e.reconciler())) break;
       TargetRecord& r = record(e.reconciler(), e.target());
       r.pending.reset();
       r.pending_sequence = 0;
@@ -68,13 +80,12 @@ void ActionJournal::apply(const Envelope& event) {
       r.last_error.clear();
       r.last_outcome_sequence = event.sequence();
       r.last_outcome_unix_ms = event.timestamp_unix_ms();
-      if (is_create(e.action())) created_[e.target()] = e.result();
-      if (is_remove(e.action())) created_.erase(e.target());
       reindex(r);
       break;
     }
     case Envelope::kActionFailed: {
       const auto& e = event.action_failed();
+      if (!covers(e.reconciler())) break;
       TargetRecord& r = record(e.reconciler(), e.target());
       r.pending.reset();
       r.pending_sequence = 0;
@@ -101,11 +112,13 @@ void ActionJournal::apply(const Envelope& event) {
 
 const TargetRecord* ActionJournal::find(std::string_view reconciler,
                                         std::string_view target) const {
+  check_covered(reconciler);
   auto it = targets_.find({std::string(reconciler), std::string(target)});
   return it == targets_.end() ? nullptr : &it->second;
 }
 
 std::vector<const TargetRecord*> ActionJournal::pending(std::string_view reconciler) const {
+  check_covered(reconciler);
   std::vector<const TargetRecord*> out;
   if (auto it = pending_.find(reconciler); it != pending_.end()) {
     for (const auto& [_, r] : it->second) out.push_back(r);
@@ -117,6 +130,7 @@ std::vector<const TargetRecord*> ActionJournal::pending(std::string_view reconci
 }
 
 std::vector<const TargetRecord*> ActionJournal::failing(std::string_view reconciler) const {
+  check_covered(reconciler);
   std::vector<const TargetRecord*> out;
   if (auto it = failing_.find(reconciler); it != failing_.end()) {
     for (const auto& [_, r] : it->second) out.push_back(r);  // in target order, as before
@@ -182,8 +196,9 @@ Status ActionJournal::restore(std::string_view state) {
     paused_ = j.at("paused").get<std::set<std::string>>();
     for (const auto& [target, id] : j.at("created").items()) created_[target] = id;
     for (const auto& t : j.at("targets")) {
-      TargetRecord& r =
-          record(t.at("reconciler").get<std::string>(), t.at("target").get<std::string>());
+      const std::string reconciler = t.at("reconciler").get<std::string>();
+      if (!covers(reconciler)) continue;
+      TargetRecord& r = record(reconciler, t.at("target").get<std::string>());
       r.pending_sequence = t.at("pending_sequence").get<uint64_t>();
       r.consecutive_failures = t.at("failures").get<uint32_t>();
       r.next_attempt_unix_ms = t.at("next_attempt_unix_ms").get<int64_t>();

@@ -109,6 +109,10 @@ Status LiveState::record_plan() {
 }
 
 Status LiveState::save_snapshots() {
+  if (journal_.scope()) {
+    return failed_precondition("live state of " + *journal_.scope() +
+                               ": a reconciler loop's journal is partial and is never a snapshot");
+  }
   const Projection* projections[] = {&agents_, &tasks_, &observed_, &journal_};
   for (const Projection* p : projections) {
     if (Status s = save_projection_snapshot(store_, *p, last_sequence_); !s.ok()) return s;

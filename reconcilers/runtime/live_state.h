@@ -1,8 +1,10 @@
 // The state a reconcile pass reads: the projections it needs, folded from the log, and the Plan
 // computed from the agents. One LiveState is NOT thread-safe, by design: each reconciler loop
 // owns its own copy and catches it up between its passes, so the projections never change while
-// a pass reads them and loops never wait for one another. (Four copies of a few thousand small
-// objects cost less than a lock every pass would have to hold for its whole duration.)
+// a pass reads them and loops never wait for one another (a pass holds its input across gateway
+// and Mesos calls that may take seconds: a shared copy behind a lock would let one loop's long
+// pass stall every other loop's catch-up). A loop's copy keeps only its own reconciler's part of
+// the action journal, the largest projection.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +35,10 @@ class LiveState {
  public:
   LiveState(EventStore& store, plan::ClusterSettings settings)
       : store_(store), settings_(std::move(settings)) {}
+  // A reconciler loop's: its journal holds only `reconciler`'s targets (ActionJournal's scoped
+  // form), everything else is whole. Cannot save snapshots.
+  LiveState(EventStore& store, plan::ClusterSettings settings, std::string reconciler)
+      : store_(store), settings_(std::move(settings)), journal_(std::move(reconciler)) {}
   LiveState(const LiveState&) = delete;
   LiveState& operator=(const LiveState&) = delete;
 
@@ -45,7 +51,7 @@ class LiveState {
   bool loaded() const { return loaded_; }
 
   // Saves a snapshot of every projection at last_sequence(). For the daemon to call now and
-  // then; never required for correctness.
+  // then; never required for correctness. A loop's LiveState (scoped journal) refuses.
   Status save_snapshots();
 
   // A view valid until the next load() / catch_up(); its `analysis` is this LiveState's.

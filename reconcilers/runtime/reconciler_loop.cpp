@@ -30,7 +30,7 @@ ReconcilerLoop::ReconcilerLoop(EventStore& store, const Clock& clock,
       period_(period_of(options, name_)),
       observer_(observer),
       refresher_(refresher),
-      live_(store, options.cluster),
+      live_(store, options.cluster, name_),
       executor_(store, clock, std::move(random), name_, live_.journal(), options.backoff),
       // The first pass resolves intents from the world as it is now.
       refresh_ticket_(refresher.ticket()),

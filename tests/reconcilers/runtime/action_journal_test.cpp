@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 #include <set>
+#include <stdexcept>
 
 #include <catch2/catch.hpp>
 
@@ -244,5 +245,83 @@ TEST_CASE("pending and failing answer as a scan of every target would, through r
       CHECK(j.pending(reconciler).empty());
       CHECK(j.failing(reconciler).empty());
     }
+  }
+}
+
+TEST_CASE("a journal scoped to one reconciler answers for it as the whole journal does") {
+  // A reconciler loop keeps only its own part of the journal; every question its passes ask must
+  // get the whole journal's answer, after every event and after a restore from a whole snapshot.
+  const std::vector<std::string> reconcilers = {"nodes", "storage_pools", "sdc_mappings"};
+  const std::vector<std::string> actions = {"create_volume", "remove_volume", "add_sds"};
+  auto same_record = [](const scaleio::TargetRecord* a, const scaleio::TargetRecord* b) {
+    if (!a || !b) return a == b;
+    return a->pending.has_value() == b->pending.has_value() &&
+           a->pending_sequence == b->pending_sequence &&
+           a->consecutive_failures == b->consecutive_failures &&
+           a->next_attempt_unix_ms == b->next_attempt_unix_ms && a->last_action == b->last_action &&
+           a->last_code == b->last_code && a->last_error == b->last_error &&
+           a->last_outcome_sequence == b->last_outcome_sequence;
+  };
+  auto targets_of = [](const std::vector<const scaleio::TargetRecord*>& records) {
+    std::vector<std::string> out;
+    for (const auto* r : records) out.push_back(r->target);
+    return out;
+  };
+  for (uint32_t seed = 1; seed <= 10; ++seed) {
+    std::mt19937 rng(seed);
+    ActionJournal whole;
+    ActionJournal scoped("storage_pools");
+    uint64_t sequence = 0;
+    auto feed = [&](Envelope e) {
+      e.set_sequence(++sequence);
+      e.set_timestamp_unix_ms(static_cast<int64_t>(sequence) * 100);
+      whole.apply(e);
+      scoped.apply(e);
+    };
+    auto expect_same = [&](const ActionJournal& part) {
+      for (int t = 0; t < 8; ++t) {
+        const std::string target = "volume/v" + std::to_string(t);
+        CHECK(same_record(part.find("storage_pools", target), whole.find("storage_pools", target)));
+        CHECK(part.in_backoff("storage_pools", target, static_cast<int64_t>(sequence) * 100) ==
+              whole.in_backoff("storage_pools", target, static_cast<int64_t>(sequence) * 100));
+        // Ownership spans reconcilers: sdc_mappings maps volumes storage_pools may have created.
+        CHECK(part.created_by_operator(target) == whole.created_by_operator(target));
+        CHECK(part.created_id(target) == whole.created_id(target));
+      }
+      CHECK(targets_of(part.pending("storage_pools")) ==
+            targets_of(whole.pending("storage_pools")));
+      CHECK(targets_of(part.failing("storage_pools")) ==
+            targets_of(whole.failing("storage_pools")));
+      CHECK(part.paused_reconcilers() == whole.paused_reconcilers());
+    };
+    for (int step = 0; step < 200; ++step) {
+      const std::string& reconciler = reconcilers[rng() % reconcilers.size()];
+      const std::string& action = actions[rng() % actions.size()];
+      const std::string target = "volume/v" + std::to_string(rng() % 8);
+      switch (rng() % 5) {
+        case 0:
+          feed(intent_event(reconciler, action, target));
+          break;
+        case 1:
+        case 2:
+          feed(success_event(reconciler, action, target, "id-" + std::to_string(step)));
+          break;
+        case 3:
+          feed(failure_event(reconciler, action, target, 1 + rng() % 4, 1'000));
+          break;
+        default:
+          feed(command(rng() % 2 ? "pause" : "resume", reconciler));
+          break;
+      }
+      expect_same(scoped);
+    }
+    ActionJournal restored("storage_pools");
+    REQUIRE(restored.restore(whole.save()).ok());
+    expect_same(restored);
+    // It holds nothing of the others, and says so rather than answering "nothing there".
+    CHECK_THROWS_AS(scoped.find("nodes", "volume/v0"), std::logic_error);
+    CHECK_THROWS_AS(scoped.pending("sdc_mappings"), std::logic_error);
+    CHECK_THROWS_AS(restored.failing("nodes"), std::logic_error);
+    CHECK(scoped.save().size() < whole.save().size());
   }
 }

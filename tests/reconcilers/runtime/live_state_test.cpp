@@ -190,3 +190,31 @@ TEST_CASE("passes share one drift analysis until the observed state or the plan 
     CHECK(live.analyses_computed() == built + 1);
   }
 }
+
+TEST_CASE("a reconciler loop's live state keeps its own journal part and never saves snapshots") {
+  Log w;
+  for (int r = 1; r <= 4; ++r) w.round(r);
+  w.append("reconciler/storage_pools", intent_event("storage_pools", "create_volume", "volume/v1"));
+  w.append("reconciler/storage_pools",
+           success_event("storage_pools", "create_volume", "volume/v1", "vol-id-1"));
+  LiveState loop_state(*w.log, {}, "nodes");
+  REQUIRE(loop_state.catch_up().ok());
+  const FullReplay full(*w.log, loop_state.last_sequence());
+  // Everything but the journal is whole; the journal answers for nodes as the whole one does.
+  CHECK(loop_state.agents().save() == full.agents.save());
+  CHECK(loop_state.tasks().save() == full.tasks.save());
+  CHECK(loop_state.journal().pending("nodes").size() == full.journal.pending("nodes").size());
+  CHECK(loop_state.journal().find("nodes", "node/h2")->last_outcome_sequence ==
+        full.journal.find("nodes", "node/h2")->last_outcome_sequence);
+  CHECK(loop_state.journal().created_id("volume/v1") == "vol-id-1");
+  CHECK_THROWS_AS(loop_state.journal().find("storage_pools", "volume/v1"), std::logic_error);
+
+  // Its partial journal must not become the snapshot the daemon restores from.
+  const scaleio::Status saved = loop_state.save_snapshots();
+  CHECK(saved.code() == scaleio::StatusCode::kFailedPrecondition);
+  LiveState fresh(*w.log, {});
+  auto loaded = fresh.load();
+  REQUIRE(loaded.ok());
+  CHECK(loaded->from_snapshot.empty());
+  CHECK(fresh.journal().find("storage_pools", "volume/v1") != nullptr);
+}
