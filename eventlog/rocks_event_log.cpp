@@ -65,6 +65,18 @@ rocksdb::Options base_options(const EventLogOptions& o) {
   opts.keep_log_file_num = 5;
   opts.max_log_file_size = 8 << 20;
   opts.IncreaseParallelism(2);
+  // Memtables: RocksDB's defaults (64 MB per column family, two each) let the five column
+  // families hold up to 640 MB of unflushed writes in the heap; a 5,000-node convergence
+  // (~120,000 events, three keys each) never reached a flush and kept all of it in memory. The
+  // operator appends a few thousand small events a second at most, so small memtables under one
+  // total budget only flush more often.
+  opts.write_buffer_size = 8 << 20;
+  opts.db_write_buffer_size = 16 << 20;
+  // No fallocate: RocksDB preallocates each WAL in blocks of 1.1 x the memtable size, and
+  // appends into a preallocated block keep succeeding after the disk is full, so a full disk
+  // would be refused megabytes of events late, at a moment unrelated to the operator's action.
+  // Without it the first append that needs space fails and the daemon says so at once.
+  opts.allow_fallocate = false;
   if (o.env != nullptr) opts.env = o.env;
   return opts;
 }
