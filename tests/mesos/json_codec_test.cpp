@@ -205,3 +205,55 @@ TEST_CASE("codec: GET_AGENTS gives hostname, id, attributes, IP from the pid", "
   CHECK(ip_from_pid("no-at-sign") == "");
   CHECK_FALSE(decode_get_agents("{}").ok());
 }
+
+TEST_CASE("codec: GET_AGENTS' resources and other unread fields do not change what is decoded",
+          "[codec]") {
+  // The decoder drops unread keys while parsing (the resources of 5,000 agents were the
+  // daemon's largest transient); what it reads must come out the same, attribute types included.
+  auto scalar = [](const char* name, double v) {
+    return json{{"name", name}, {"type", "SCALAR"}, {"scalar", {{"value", v}}}};
+  };
+  json ports = {{"name", "ports"},
+                {"type", "RANGES"},
+                {"ranges", {{"range", {{{"begin", 31000}, {"end", 32000}}}}}}};
+  const json attributes = json::parse(R"([
+      {"name": "scaleio-roles", "type": "TEXT", "text": {"value": "mdm,sds"}},
+      {"name": "rack", "type": "SCALAR", "scalar": {"value": 3}},
+      {"name": "ports", "type": "RANGES", "ranges": {"range": [{"begin": 1, "end": 2}]}},
+      {"name": "zones", "type": "SET", "set": {"item": ["a", "b"]}}])");
+  json lean_agent = {
+      {"agent_info",
+       {{"id", {{"value", "S1"}}}, {"hostname", "node-01"}, {"attributes", attributes}}},
+      {"active", false},
+      {"pid", "slave(1)@10.0.0.5:5051"}};
+  json full_agent = lean_agent;
+  full_agent["agent_info"]["port"] = 5051;
+  full_agent["agent_info"]["resources"] = {scalar("cpus", 8), ports};
+  full_agent["agent_info"]["domain"] = {{"fault_domain", {{"region", {{"name", "r1"}}}}}};
+  full_agent["total_resources"] = {scalar("cpus", 8), scalar("mem", 1024), ports};
+  full_agent["allocated_resources"] = {scalar("cpus", 1)};
+  full_agent["offered_resources"] = {scalar("mem", 512)};
+  full_agent["capabilities"] = {{{"type", "MULTI_ROLE"}}};
+  full_agent["version"] = "1.11.0";
+  auto body = [](const json& agent) {
+    return json{{"type", "GET_AGENTS"}, {"get_agents", {{"agents", {agent}}}}}.dump();
+  };
+  auto lean = decode_get_agents(body(lean_agent));
+  auto full = decode_get_agents(body(full_agent));
+  REQUIRE(lean.ok());
+  REQUIRE(full.ok());
+  REQUIRE(full->agents.size() == 1);
+  const auto& a = full->agents[0];
+  CHECK(a.hostname == "node-01");
+  CHECK(a.agent_id == "S1");
+  CHECK(a.ip == "10.0.0.5");
+  CHECK_FALSE(a.active);
+  REQUIRE(a.attributes.size() == 4);
+  for (size_t i = 0; i < a.attributes.size(); ++i) {
+    CHECK(a.attributes[i].SerializeAsString() == lean->agents[0].attributes[i].SerializeAsString());
+  }
+  CHECK(a.attributes[0].text() == "mdm,sds");
+  CHECK(a.attributes[1].text() == "3");
+  CHECK(a.attributes[2].text() == "[1-2]");
+  CHECK(a.attributes[3].text() == "{a,b}");
+}
