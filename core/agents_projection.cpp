@@ -4,7 +4,13 @@
 
 namespace scaleio {
 
+bool AgentsProjection::folds(const Envelope& event) {
+  return event.payload_case() == Envelope::kAgentObserved ||
+         event.payload_case() == Envelope::kAgentRemoved;
+}
+
 void AgentsProjection::apply(const Envelope& event) {
+  if (!folds(event)) return;
   switch (event.payload_case()) {
     case Envelope::kAgentObserved:
       agents_[event.agent_observed().hostname()] = event.agent_observed();

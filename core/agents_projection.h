@@ -14,6 +14,9 @@ class AgentsProjection final : public Projection {
   std::string_view name() const override { return "agents"; }
   uint32_t format_version() const override { return 1; }
   void apply(const Envelope& event) override;
+  // The events apply() folds; it ignores every other (SharedProjections copies a projection
+  // handed out before an event changes it, so this must hold exactly).
+  static bool folds(const Envelope& event);
   std::string save() const override;
   Status restore(std::string_view state) override;
   void reset() override { agents_.clear(); }

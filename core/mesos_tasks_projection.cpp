@@ -4,7 +4,13 @@
 
 namespace scaleio {
 
+bool MesosTasksProjection::folds(const Envelope& event) {
+  return event.payload_case() == Envelope::kTaskLaunchRequested ||
+         event.payload_case() == Envelope::kTaskStatusObserved;
+}
+
 void MesosTasksProjection::apply(const Envelope& event) {
+  if (!folds(event)) return;
   switch (event.payload_case()) {
     case Envelope::kTaskLaunchRequested: {
       const auto& launch = event.task_launch_requested();

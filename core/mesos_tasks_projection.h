@@ -27,6 +27,8 @@ class MesosTasksProjection final : public Projection {
   // it means an empty "version 1" state, which would decode as "no tasks", is never restored.
   uint32_t format_version() const override { return 2; }
   void apply(const Envelope& event) override;
+  // The events apply() folds; it ignores every other (see AgentsProjection::folds).
+  static bool folds(const Envelope& event);
   std::string save() const override;
   Status restore(std::string_view state) override;
   void reset() override { tasks_.clear(); }

@@ -213,7 +213,9 @@ Status Daemon::start_reconcilers() {
   cluster.default_pool = settings_.default_pool;
   cluster.default_devices = settings_.default_devices;
 
-  api_state_ = std::make_unique<reconcilers::LiveState>(*store_, cluster);
+  // One set of projections for the API and every loop (each loop adds its own journal part).
+  auto projections = std::make_shared<reconcilers::SharedProjections>(*store_, cluster);
+  api_state_ = std::make_unique<reconcilers::LiveState>(projections);
   auto loaded = api_state_->load();
   if (!loaded.ok()) return loaded.status();
   // Before the loops start: after a long replay it saves at once, so their loads start from it.
@@ -226,6 +228,7 @@ Status Daemon::start_reconcilers() {
 
   reconcilers::RuntimeOptions options;
   options.cluster = cluster;
+  options.projections = projections;
   options.allow_removals = settings_.allow_removals;
   options.refresh_observation = [this]() -> Status {
     auto polled = observer_->poll_once();
@@ -327,6 +330,7 @@ Status Daemon::with_state(const std::function<void(const reconcilers::LiveState&
   if (!api_state_) return unavailable("the daemon is starting");
   if (auto caught = api_state_->catch_up(); !caught.ok()) return caught.status();
   fn(*api_state_);
+  api_state_->release_projections();  // not pinned between requests (see ReconcilerLoop)
   return {};
 }
 

@@ -81,6 +81,7 @@ void SnapshotKeeper::save_if_due(uint64_t due_after, bool force) {
   if (!force && retry_at_ && clock_.now() < *retry_at_) return;
   Result<uint64_t> caught = state_.catch_up();
   Status saved = caught.ok() ? state_.save_snapshots() : caught.status();
+  state_.release_projections();
   if (saved.ok()) {
     saved_at_ = state_.last_sequence();
     retry_at_.reset();

@@ -12,6 +12,7 @@ class ObservedProjection final : public Projection {
   std::string_view name() const override { return "scaleio-observed"; }
   uint32_t format_version() const override { return 1; }
   void apply(const Envelope& event) override { state_.apply(event); }
+  static bool folds(const Envelope& event) { return ObservedState::folds(event); }
   std::string save() const override;
   Status restore(std::string_view state) override;
   void reset() override { state_ = ObservedState(); }

@@ -11,7 +11,26 @@ void put(std::map<std::string, Seen<T>>& into, const T& value, uint64_t sequence
 
 }  // namespace
 
+bool ObservedState::folds(const events::Envelope& event) {
+  switch (event.payload_case()) {
+    case events::Envelope::kGatewayReachable:
+    case events::Envelope::kGatewayUnreachable:
+    case events::Envelope::kMdmClusterObserved:
+    case events::Envelope::kProtectionDomainObserved:
+    case events::Envelope::kFaultSetObserved:
+    case events::Envelope::kStoragePoolObserved:
+    case events::Envelope::kSdsObserved:
+    case events::Envelope::kSdcObserved:
+    case events::Envelope::kVolumeObserved:
+    case events::Envelope::kScaleioObjectGone:
+      return true;
+    default:
+      return false;
+  }
+}
+
 void ObservedState::apply(const events::Envelope& event) {
+  if (!folds(event)) return;
   const uint64_t seq = event.sequence();
   switch (event.payload_case()) {
     case events::Envelope::kGatewayReachable:

@@ -39,6 +39,8 @@ struct ObservedState {
 
   // Applies one event; events of other kinds are ignored.
   void apply(const events::Envelope& event);
+  // The events apply() folds (see AgentsProjection::folds).
+  static bool folds(const events::Envelope& event);
 
   // Lookups by the names the plan uses.
   const events::ProtectionDomainObserved* domain_named(const std::string& name) const;

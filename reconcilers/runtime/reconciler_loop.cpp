@@ -21,7 +21,8 @@ Clock::Duration period_of(const RuntimeOptions& options, std::string_view name) 
 ReconcilerLoop::ReconcilerLoop(EventStore& store, const Clock& clock,
                                std::function<double()> random, const RuntimeOptions& options,
                                Reconciler& reconciler, RuntimeObserver* observer,
-                               ObservationRefresher& refresher)
+                               ObservationRefresher& refresher,
+                               std::shared_ptr<SharedProjections> projections)
     : reconciler_(reconciler),
       name_(reconciler.name()),
       own_stream_(reconciler_stream(name_)),
@@ -30,7 +31,7 @@ ReconcilerLoop::ReconcilerLoop(EventStore& store, const Clock& clock,
       period_(period_of(options, name_)),
       observer_(observer),
       refresher_(refresher),
-      live_(store, options.cluster, name_),
+      live_(std::move(projections), name_),
       executor_(store, clock, std::move(random), name_, live_.journal(), options.backoff),
       // The first pass resolves intents from the world as it is now.
       refresh_ticket_(refresher.ticket()),
@@ -149,6 +150,9 @@ bool ReconcilerLoop::run_pass() {
     status_.next_due = due_at_;
     status_.backoff = std::move(backoff);
   }
+  // Between passes the loop holds no version of the shared projections: one it kept would have
+  // to be copied by the next change while nobody reads it.
+  live_.release_projections();
   if (observer_) {
     observer_->pass_finished(name_, outcome, std::chrono::duration<double>(end - start).count(),
                              result);

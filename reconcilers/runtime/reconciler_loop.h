@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -34,6 +35,9 @@ struct RuntimeOptions {
   std::map<std::string, Clock::Duration, std::less<>> periods;  // by reconciler name
   BackoffPolicy backoff;
   plan::ClusterSettings cluster;  // from the daemon's flags, for the plan
+  // The projections the loops share (the daemon's API reads them too); null: the runtime makes
+  // its own from `cluster`.
+  std::shared_ptr<SharedProjections> projections;
   bool allow_removals = false;
   // Asks the observers for a fresh observation (the gateway's objects) and returns once its
   // events are in the log. Null = nothing to refresh. Its failure does not stop the pass: an
@@ -75,10 +79,11 @@ struct ReconcilerStatus {
 
 class ReconcilerLoop {
  public:
-  // `refresher` (shared by the runtime's loops) must outlive the loop.
+  // `refresher` (shared by the runtime's loops) must outlive the loop; `projections` are the
+  // runtime's (options.projections or its own).
   ReconcilerLoop(EventStore& store, const Clock& clock, std::function<double()> random,
                  const RuntimeOptions& options, Reconciler& reconciler, RuntimeObserver* observer,
-                 ObservationRefresher& refresher);
+                 ObservationRefresher& refresher, std::shared_ptr<SharedProjections> projections);
   ReconcilerLoop(const ReconcilerLoop&) = delete;
   ReconcilerLoop& operator=(const ReconcilerLoop&) = delete;
 

@@ -25,9 +25,12 @@ Runtime::Runtime(EventStore& store, const Clock& clock, std::function<double()> 
                  RuntimeObserver* observer)
     : clock_(clock), options_(std::move(options)), refresher_(options_.refresh_observation) {
   (void)reconciler_names(reconcilers);
+  auto projections = options_.projections
+                         ? options_.projections
+                         : std::make_shared<SharedProjections>(store, options_.cluster);
   for (Reconciler* r : reconcilers) {
-    loops_.push_back(
-        std::make_unique<ReconcilerLoop>(store, clock, random, options_, *r, observer, refresher_));
+    loops_.push_back(std::make_unique<ReconcilerLoop>(store, clock, random, options_, *r, observer,
+                                                      refresher_, projections));
   }
 }
 

@@ -24,9 +24,12 @@ ThreadedRuntime::ThreadedRuntime(EventStore& store, const Clock& clock,
     std::lock_guard lock(random_mu_);
     return random_ ? random_() : 0.5;
   };
+  auto projections = options_.projections
+                         ? options_.projections
+                         : std::make_shared<SharedProjections>(store, options_.cluster);
   for (Reconciler* r : reconcilers) {
     loops_.push_back(std::make_unique<ReconcilerLoop>(store, clock, shared_random, options_, *r,
-                                                      observer, refresher_));
+                                                      observer, refresher_, projections));
   }
 }
 

@@ -197,7 +197,9 @@ TEST_CASE("a reconciler loop's live state keeps its own journal part and never s
   w.append("reconciler/storage_pools", intent_event("storage_pools", "create_volume", "volume/v1"));
   w.append("reconciler/storage_pools",
            success_event("storage_pools", "create_volume", "volume/v1", "vol-id-1"));
-  LiveState loop_state(*w.log, {}, "nodes");
+  LiveState loop_state(std::make_shared<scaleio::reconcilers::SharedProjections>(
+                           *w.log, scaleio::plan::ClusterSettings{}),
+                       "nodes");
   REQUIRE(loop_state.catch_up().ok());
   const FullReplay full(*w.log, loop_state.last_sequence());
   // Everything but the journal is whole; the journal answers for nodes as the whole one does.
