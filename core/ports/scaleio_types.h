@@ -156,6 +156,7 @@ struct Inventory {
   std::vector<Device> devices;
   std::vector<Sdc> sdcs;
   std::vector<Volume> volumes;
+  bool operator==(const Inventory&) const = default;
 };
 
 // --- create requests ------------------------------------------------------------------------

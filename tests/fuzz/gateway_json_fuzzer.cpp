@@ -5,6 +5,8 @@
 // its members (so that the fuzzer need not nest an object in the right list to reach a parser).
 // Invariants: no crash and no exception; failures are kInvalidArgument; what the list parsers
 // accept has ids, and the promised orderings (mappings by SDC id, devices by path under their SDS).
+// The streamed /api/instances parse (the client's) agrees with the tree parse on every body:
+// both fail, or both give the same Inventory.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/scaleio/inventory_sax.h"
 #include "adapters/scaleio/json_fields.h"
 #include "adapters/scaleio/object_parsers.h"
 
@@ -91,6 +94,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& s : inv.sdss) check_sds(s);
     for (const auto& v : inv.volumes) check_volume(v);
   }
+  auto streamed = gw::parse_inventory_stream(body, "GET /api/instances");
+  check_failure_is_invalid_argument(streamed);
+  check(streamed.ok() == inventory.ok());
+  if (streamed.ok() && inventory.ok()) check(streamed.value() == inventory.value());
 
   auto statistics = gw::parse_pool_statistics_map(j, "POST querySelectedStatistics");
   check_failure_is_invalid_argument(statistics);
