@@ -23,7 +23,7 @@ namespace scaleio::reconcilers {
 class LiveState {
  public:
   // A LiveState on its own: projections of its own (a SharedProjections no one else uses) and
-  // the whole journal. The daemon's API and the simulation's checks use this form.
+  // the whole journal. Tests and the simulation's checks use this form.
   LiveState(EventStore& store, plan::ClusterSettings settings)
       : shared_(std::make_shared<SharedProjections>(store, std::move(settings))) {}
   // A reconciler loop's: the projections of `shared` (the runtime's, shared by its loops), and a
@@ -37,7 +37,8 @@ class LiveState {
 
   // Rebuilds the journal (from its snapshot when present) and the projections up to the log's
   // end, with one read of the log, then computes and records the plan. A LiveState that shares
-  // its projections rebuilds only its journal and takes the shared projections' newest version.
+  // projections someone has loaded already rebuilds only its journal and takes their newest
+  // version.
   Result<LiveStateLoad> load();
   // Applies the events appended since the last load or catch-up (loads first when never loaded):
   // the shared projections' newest version, and the journal up to it. Returns how many events
