@@ -9,42 +9,18 @@
 #include "tests/support/temp_dir.h"
 
 using scaleio::Envelope;
-using scaleio::ExpectedVersion;
 using scaleio::eventlog::RocksEventLog;
 using scaleio::reconcilers::LiveState;
 using namespace scaleio::testing;
 
 namespace {
 
-Envelope sds_event(const std::string& id, const std::string& state) {
-  Envelope e;
-  auto* s = e.mutable_sds_observed();
-  s->set_id(id);
-  s->set_name("sds-" + id);
-  s->set_state(state);
-  return e;
-}
-
-Envelope launch_event(const std::string& task, const std::string& agent) {
-  Envelope e;
-  auto* l = e.mutable_task_launch_requested();
-  l->set_task_id(task);
-  l->set_agent_id(agent);
-  return e;
-}
-
-struct Log {
-  TempDir dir;
-  std::unique_ptr<RocksEventLog> log = std::move(RocksEventLog::open(dir.path())).value();
-
-  void append(const std::string& stream, Envelope e) {
-    REQUIRE(log->append(stream, ExpectedVersion::any(), one_event(std::move(e))).ok());
-  }
+struct Log : TempLog {
   // One event of every projection's kinds, named after `round`.
   void round(int round) {
     const std::string n = std::to_string(round);
     append("node/h" + n, agent_event("h" + n, true));
-    append("task/t" + n, launch_event("t" + n, "S-h" + n));
+    append("task/t" + n, task_launch_event("t" + n, "S-h" + n));
     append("task/t" + n, task_status_event("t" + n));
     append("scaleio/gateway", sds_event("sds" + n, "Normal"));
     append("scaleio/gateway", sds_event("sds0", "state-" + n));  // one object changing

@@ -1,18 +1,23 @@
 // Fakes and builders shared by the runtime tests: a reconciler that records its passes and does
-// what the test tells it, a recording RuntimeObserver, event builders and a deadline wait.
+// what the test tells it, a recording RuntimeObserver, event builders, a real log in a temporary
+// directory and a deadline wait.
 #pragma once
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/event_store.h"
+#include "eventlog/rocks_event_log.h"
 #include "reconcilers/reconciler.h"
 #include "reconcilers/runtime/reconciler_loop.h"
+#include "tests/support/temp_dir.h"
 
 namespace scaleio::testing {
 
@@ -135,6 +140,23 @@ inline Envelope task_status_event(const std::string& task) {
   return e;
 }
 
+inline Envelope task_launch_event(const std::string& task, const std::string& agent) {
+  Envelope e;
+  auto* l = e.mutable_task_launch_requested();
+  l->set_task_id(task);
+  l->set_agent_id(agent);
+  return e;
+}
+
+inline Envelope sds_event(const std::string& id, const std::string& state = "Normal") {
+  Envelope e;
+  auto* s = e.mutable_sds_observed();
+  s->set_id(id);
+  s->set_name("sds-" + id);
+  s->set_state(state);
+  return e;
+}
+
 inline Envelope intent_event(const std::string& reconciler, const std::string& action,
                              const std::string& target) {
   Envelope e;
@@ -171,6 +193,17 @@ inline Envelope failure_event(const std::string& reconciler, const std::string& 
   f->set_next_attempt_unix_ms(next_ms);
   return e;
 }
+
+// The real event log in a temporary directory, with one-event appends to any stream.
+struct TempLog {
+  TempDir dir;
+  std::unique_ptr<eventlog::RocksEventLog> log =
+      std::move(eventlog::RocksEventLog::open(dir.path())).value();
+
+  void append(const std::string& stream, Envelope e) {
+    REQUIRE(log->append(stream, ExpectedVersion::any(), one_event(std::move(e))).ok());
+  }
+};
 
 // Polls `condition` until it holds or `limit` passes; for conditions set by other threads.
 inline bool eventually(const std::function<bool()>& condition,

@@ -4,15 +4,10 @@
 
 #include <catch2/catch.hpp>
 
-#include "eventlog/rocks_event_log.h"
 #include "reconcilers/runtime/live_state.h"
 #include "reconcilers/runtime/shared_projections.h"
 #include "tests/reconcilers/runtime/runtime_fakes.h"
-#include "tests/support/temp_dir.h"
 
-using scaleio::Envelope;
-using scaleio::ExpectedVersion;
-using scaleio::eventlog::RocksEventLog;
 using scaleio::reconcilers::LiveState;
 using scaleio::reconcilers::ProjectionsVersion;
 using scaleio::reconcilers::SharedProjections;
@@ -20,25 +15,9 @@ using namespace scaleio::testing;
 
 namespace {
 
-struct Log {
-  TempDir dir;
-  std::unique_ptr<RocksEventLog> log = std::move(RocksEventLog::open(dir.path())).value();
-
-  void append(const std::string& stream, Envelope e) {
-    REQUIRE(log->append(stream, ExpectedVersion::any(), one_event(std::move(e))).ok());
-  }
-  void launch(const std::string& task) {
-    Envelope e;
-    e.mutable_task_launch_requested()->set_task_id(task);
-    e.mutable_task_launch_requested()->set_agent_id("S1");
-    append("task/" + task, e);
-  }
-  void sds(const std::string& id) {
-    Envelope e;
-    e.mutable_sds_observed()->set_id(id);
-    e.mutable_sds_observed()->set_name("sds-" + id);
-    append("scaleio/gateway", e);
-  }
+struct Log : TempLog {
+  void launch(const std::string& task) { append("task/" + task, task_launch_event(task, "S1")); }
+  void sds(const std::string& id) { append("scaleio/gateway", sds_event(id)); }
 };
 
 struct Saved {
