@@ -20,14 +20,8 @@ Result<LiveStateLoad> LiveState::load() {
     version_ = std::move(*v);
     Result<ProjectionLoad> l = load_projection(shared_->store(), journal_, version_.sequence);
     if (!l.ok()) return l.status();
-    if (l->from_snapshot) summary.from_snapshot.push_back(std::string(journal_.name()));
-    if (!l->snapshot_problem.empty()) {
-      summary.snapshot_problems.push_back(std::string(journal_.name()) + ": " +
-                                          l->snapshot_problem);
-    }
-    summary.replayed_from = l->snapshot_sequence;
-    summary.events_replayed = l->events_applied;
-    summary.last_sequence = version_.sequence;
+    summary = LiveStateLoad(version_.sequence);
+    summary.add(journal_.name(), *l);
   }
   last_sequence_ = version_.sequence;
   loaded_ = true;

@@ -21,6 +21,15 @@ T& owned(std::shared_ptr<T>& p, bool& shared) {
 
 }  // namespace
 
+void LiveStateLoad::add(std::string_view projection, const ProjectionLoad& load) {
+  if (load.from_snapshot) from_snapshot.emplace_back(projection);
+  if (!load.snapshot_problem.empty()) {
+    snapshot_problems.push_back(std::string(projection) + ": " + load.snapshot_problem);
+  }
+  replayed_from = std::min(replayed_from, load.snapshot_sequence);
+  events_replayed = std::max(events_replayed, load.events_applied);
+}
+
 const observed::DriftAnalysis& LazyAnalysis::get() const {
   std::call_once(once_, [this] {
     analysis_.emplace(*plan_, observed_->state());
@@ -63,19 +72,8 @@ Result<ProjectionsVersion> SharedProjections::reload_locked(std::span<Projection
   const uint64_t up_to = store_.last_sequence();
   Result<std::vector<ProjectionLoad>> loads = load_projections(store_, projections, up_to);
   if (!loads.ok()) return loads.status();
-  summary = LiveStateLoad{};
-  summary.replayed_from = up_to;
-  for (size_t i = 0; i < loads->size(); ++i) {
-    const ProjectionLoad& l = (*loads)[i];
-    const std::string name(projections[i]->name());
-    if (l.from_snapshot) summary.from_snapshot.push_back(name);
-    if (!l.snapshot_problem.empty()) {
-      summary.snapshot_problems.push_back(name + ": " + l.snapshot_problem);
-    }
-    summary.replayed_from = std::min(summary.replayed_from, l.snapshot_sequence);
-    summary.events_replayed = std::max(summary.events_replayed, l.events_applied);
-  }
-  summary.last_sequence = up_to;
+  summary = LiveStateLoad(up_to);
+  for (size_t i = 0; i < loads->size(); ++i) summary.add(projections[i]->name(), (*loads)[i]);
   agents_ = std::move(agents);
   tasks_ = std::move(tasks);
   observed_ = std::move(observed);

@@ -21,6 +21,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/agents_projection.h"
@@ -68,6 +69,11 @@ struct LiveStateLoad {
   std::vector<std::string> snapshot_problems;  // why a snapshot present was not used
   uint64_t replayed_from = 0;    // the oldest snapshot used (0: some projection had none)
   uint64_t events_replayed = 0;  // events read from the log after it, once for all projections
+
+  // Starts a summary of a load up to `sequence`; add() each projection's part.
+  explicit LiveStateLoad(uint64_t sequence = 0)
+      : last_sequence(sequence), replayed_from(sequence) {}
+  void add(std::string_view projection, const ProjectionLoad& load);
 };
 
 class SharedProjections {
