@@ -40,22 +40,20 @@ Task* AgentWorld::find_task(const std::string& framework_id, const std::string& 
   return it == tasks.end() ? nullptr : &it->second;
 }
 
-Resources AgentWorld::used_on(const std::string& hostname) const {
-  Resources used;
+std::map<std::string, Resources> AgentWorld::used_by_host() const {
+  std::map<std::string, Resources> used;
   for (const auto& [_, task] : tasks) {
     // A task holds its resources until it is terminal; an unreachable task still does, since the
     // agent may come back with it.
-    if (task.hostname == hostname && !is_terminal_state(task.state)) used += task.resources;
+    if (!is_terminal_state(task.state)) used[task.hostname] += task.resources;
   }
   return used;
 }
 
-std::map<std::string, Resources> AgentWorld::used_by_host() const {
-  std::map<std::string, Resources> used;
-  for (const auto& [_, task] : tasks) {
-    if (!is_terminal_state(task.state)) used[task.hostname] += task.resources;
-  }
-  return used;
+Resources resources_on(const std::map<std::string, Resources>& by_host,
+                       const std::string& hostname) {
+  auto it = by_host.find(hostname);
+  return it == by_host.end() ? Resources() : it->second;
 }
 
 }  // namespace scaleio::sim

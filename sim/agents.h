@@ -83,11 +83,14 @@ class AgentWorld {
   Agent* find_agent(const std::string& hostname);
   Agent* find_agent_by_id(const std::string& agent_id);
   Task* find_task(const std::string& framework_id, const std::string& task_id);
-  // Resources used by tasks that are not terminal on that agent.
-  Resources used_on(const std::string& hostname) const;
-  // The same for every agent at once, in one pass over the tasks: the allocator and GET_AGENTS
-  // need every agent's figure, and asking used_on per agent made them quadratic in cluster size.
+  // Resources used by tasks that are not terminal, by agent hostname, in one pass over the tasks
+  // (the allocator and GET_AGENTS need every agent's figure: one pass per agent made them
+  // quadratic in cluster size).
   std::map<std::string, Resources> used_by_host() const;
 };
+
+// `hostname`'s entry of a by-host total such as used_by_host(); none when it has no entry.
+Resources resources_on(const std::map<std::string, Resources>& by_host,
+                       const std::string& hostname);
 
 }  // namespace scaleio::sim

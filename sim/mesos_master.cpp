@@ -396,7 +396,6 @@ nlohmann::json MesosMaster::to_json() const {
   const std::map<std::string, Resources> used = world_.used_by_host();
   nlohmann::json agents = nlohmann::json::array();
   for (const auto& [hostname, agent] : world_.agents) {
-    auto u = used.find(hostname);
     nlohmann::json attributes = nlohmann::json::object();
     for (const auto& a : agent.spec.attributes) attributes[a.name] = a.value_string();
     agents.push_back({{"hostname", hostname},
@@ -406,7 +405,7 @@ nlohmann::json MesosMaster::to_json() const {
                       {"reregistering", agent.reregistering},
                       {"attributes", attributes},
                       {"resources", agent.spec.resources.to_json()},
-                      {"used_resources", (u == used.end() ? Resources() : u->second).to_json()}});
+                      {"used_resources", resources_on(used, hostname).to_json()}});
   }
   nlohmann::json tasks = nlohmann::json::array();
   for (const auto& [_, task] : world_.tasks) {
@@ -462,10 +461,6 @@ MesosMaster::Answer MesosMaster::operator_call(const nlohmann::json& call) {
   // took longer than the daemon's timeout).
   const std::map<std::string, Resources> used = world_.used_by_host();
   const std::map<std::string, Resources> offered = offered_by_host();
-  auto of = [](const std::map<std::string, Resources>& by_host, const std::string& hostname) {
-    auto it = by_host.find(hostname);
-    return it == by_host.end() ? Resources() : it->second;
-  };
   nlohmann::json agents = nlohmann::json::array();
   nlohmann::json recovered = nlohmann::json::array();
   for (const auto& [hostname, agent] : world_.agents) {
@@ -486,8 +481,8 @@ MesosMaster::Answer MesosMaster::operator_call(const nlohmann::json& call) {
                       {"pid", "slave(1)@" + agent.spec.ip + ":" + std::to_string(agent.port)},
                       {"version", options_.version},
                       {"total_resources", agent.spec.resources.to_json()},
-                      {"allocated_resources", of(used, hostname).to_json()},
-                      {"offered_resources", of(offered, hostname).to_json()}});
+                      {"allocated_resources", resources_on(used, hostname).to_json()},
+                      {"offered_resources", resources_on(offered, hostname).to_json()}});
   }
   nlohmann::json body = {{"type", "GET_AGENTS"},
                          {"get_agents", {{"agents", agents}, {"recovered_agents", recovered}}}};

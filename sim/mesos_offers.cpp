@@ -44,8 +44,8 @@ void MesosMaster::allocate() {
         framework.refused_until.erase(refused);
       }
       Resources available = agent.spec.resources;
-      if (auto u = used.find(hostname); u != used.end()) available -= u->second;
-      if (auto o = offered.find(hostname); o != offered.end()) available -= o->second;
+      available -= resources_on(used, hostname);
+      available -= resources_on(offered, hostname);
       if (!worth_offering(available)) continue;
       offered[hostname] += available;
 
